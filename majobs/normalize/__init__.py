@@ -1,0 +1,1 @@
+"""Pure cleaning functions: plain values in, plain values out. No I/O, no Scrapy."""
