@@ -1,0 +1,1 @@
+"""Running crawls: Scrapy settings, the in-process runner, run outcomes."""
