@@ -36,9 +36,12 @@ BASE_SETTINGS: dict[str, Any] = {
     "DEPTH_PRIORITY": 1,
     "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
-    # Stateless: no cookies, no telnet console, no HTTP cache (every run sees fresh data).
+    # Stateless: no cookies, no HTTP cache (every run sees fresh data). No consoles:
+    # Scrapy 2.19's RemoteControl runs Python sent over HTTP and writes job files to
+    # the home directory; like telnet, nothing majobs needs in unattended crawls.
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
     "HTTPCACHE_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "FEED_EXPORT_ENCODING": "utf-8",
