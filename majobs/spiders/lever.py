@@ -87,7 +87,7 @@ class LeverSpider(SourceSpider):
                                   *map(text, as_list(cats.get("allLocations")))]),
             remote_raw=text(p.get("workplaceType")),
             employment_type_raw=text(cats.get("commitment")),
-            pay_raw=passable(p.get("salaryRange")) or text(p.get("salaryDescriptionPlain")),
+            pay_raw=_salary_range(p) or text(p.get("salaryDescriptionPlain")),
             date_posted_raw=_epoch_or_text(p.get("createdAt")),
             department=text(cats.get("department")) or text(cats.get("team")),
         )
@@ -106,3 +106,9 @@ def _epoch_or_text(value: Any) -> int | str | None:
     if isinstance(value, bool):
         return None
     return value if isinstance(value, int | str) else None
+
+
+def _salary_range(p: dict[str, Any]) -> dict[str, Any] | None:
+    """``salaryRange`` {currency, interval, min, max} when it is an object."""
+    salary = p.get("salaryRange")
+    return passable(salary) if isinstance(salary, dict) else None
