@@ -73,16 +73,18 @@ _NOT_PAY_WORDS = frozenset({
     "loan", "loans", "repayment", "pto", "gift", "card", "discount", "savings", "fee",
 })
 _NOT_PAY_AFTER_RE = re.compile(
-    r"\W*(?:[A-Za-z]+\W+){0,2}?(?:sign[- ]?on|signing|bonus|referral|retention|relocation"
-    r"|differential|diff|tuition|reimburse\w*|stipend|premiums?|deductible|co-?pay|allowance"
+    r"[ \t,:()+-]*(?:[A-Za-z]+[ \t,:()+-]+){0,2}?"  # up to two words, same clause
+    r"(?:sign[- ]?on|signing|bonus|referral|retention|relocation|differential|diff|tuition"
+    r"|reimburse\w*|stipend|premiums?|deductible|co-?pay|allowance"
     r"|incentive|commission|match|gift|discount|off|credit|loan)\b",
     re.IGNORECASE,
 )
 _NOT_PAY_RIGHT_AFTER_RE = re.compile(
-    r"\W*(?:sign[- ]?on|signing|bonus|referral|retention|relocation|differential|diff"
-    r"|stipend|premium|incentive|allowance)\b",
+    r"[ \t]*(?:(?:shift|night|evening|weekend|holiday)\s+)?(?:sign[- ]?on|signing|bonus|referral"
+    r"|retention|relocation|differential|diff|stipend|premium|incentive|allowance)\b",
     re.IGNORECASE,
 )
+_MODIFIERS = frozenset({"up", "starting", "starts", "from", "between", "least", "minimum"})
 _WALK_LIMIT = 12  # words looked at before a number
 
 
@@ -117,8 +119,12 @@ class _Lead:
 
     def __init__(self, words: list[tuple[str, int]], stop: str | None) -> None:
         self.words = {w for w, _ in words}
-        self.start = min((pos for _, pos in words), default=None)
+        self.positions = words
         self.stop = stop  # the first word (walking back) that is no filler
+
+    def start_of(self, kinds: frozenset[str]) -> int | None:
+        """Where the earliest of these words starts, if any was seen."""
+        return min((pos for word, pos in self.positions if word in kinds), default=None)
 
     @property
     def says_pay(self) -> bool:
@@ -188,8 +194,10 @@ def _quote(text: str, first: re.Match[str], last: re.Match[str], lead: _Lead) ->
     if not is_range:
         low, high = _one_sided(low, lead, bool(first["plus"]))
     # Show the lead words when they carry meaning: "up to $24", "Hourly: 21.50".
-    shows_lead = _has_modifier(lead) or not (has_money or unit_match)
-    start = lead.start if shows_lead and lead.start is not None else first.start()
+    start = lead.start_of(_MODIFIERS)
+    if start is None and not (has_money or unit_match):
+        start = lead.start_of(_PAY_WORDS)
+    start = first.start() if start is None else start
     return PayQuote(
         low=low,
         high=high,
@@ -214,10 +222,6 @@ def _one_sided(amount: float, lead: _Lead, plus: bool) -> tuple[float | None, fl
                 "beginning", "begin", "low"} & lead.words:
         return amount, None
     return amount, amount
-
-
-def _has_modifier(lead: _Lead) -> bool:
-    return bool({"up", "starting", "starts", "from", "between", "least", "minimum"} & lead.words)
 
 
 def _currency(first: re.Match[str], last: re.Match[str]) -> str:
