@@ -1,0 +1,144 @@
+"""Find taxonomy terms in text with one compiled regex, then apply the context rules."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from majobs.taxonomy.context import ContextRule
+from majobs.taxonomy.model import GROUPS, Taxonomy
+from majobs.taxonomy.patterns import (
+    atoms,
+    case_ok,
+    compile_matcher,
+    key_of,
+    prepare_text,
+    skeleton,
+    variants,
+)
+
+# Word tokens for the TF-IDF index, like scikit-learn's default token_pattern.
+_WORD = re.compile(r"\w\w+")
+TOKEN_PREFIX = "tx_"
+
+
+class TagMatch(NamedTuple):
+    id: str
+    group: str
+    start: int           # offsets into the text given to find()
+    end: int
+    surface: str         # the text as written there
+    note: str | None = None  # set by a context rule ("California context ...")
+
+
+class Tagger:
+    """Finds every taxonomy term in a text: longest synonym first, whole words only."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self._owner: dict[str, str] = {}              # lookup key -> term id
+        self._masks: dict[str, set[str] | None] = {}  # key -> case masks; None = any case
+        sequences: set[tuple[str, ...]] = set()
+        # Listed synonyms claim their keys before generated variants do.
+        for generated in (False, True):
+            for term in taxonomy.terms.values():
+                dotted = term.group == "certifications"
+                for synonym in term.synonyms:
+                    forms = list(variants(synonym, dotted))
+                    for form in forms[1:] if generated else forms[:1]:
+                        if self._claim(form, term.id):
+                            sequences.add(atoms(form))
+        self._regex = compile_matcher(sequences)
+        self._rules: dict[str, tuple[ContextRule, ...]] = {}
+        for rule in taxonomy.rules:
+            self._rules[rule.term] = (*self._rules.get(rule.term, ()), rule)
+        self._group = {tid: t.group for tid, t in taxonomy.terms.items()}
+        self._implies = {tid: t.implies for tid, t in taxonomy.terms.items()}
+        self._token = {tid: TOKEN_PREFIX + tid.lower() for tid in taxonomy.terms}
+
+    def _claim(self, form: str, term_id: str) -> bool:
+        key = key_of(form)
+        if not key or self._owner.setdefault(key, term_id) != term_id:
+            return False  # a variant that spells another term's name: leave it to that term
+        mask = skeleton(form)
+        if self._masks.get(key, set()) is None:
+            return True
+        if mask == mask.lower():
+            self._masks[key] = None
+        else:
+            self._masks.setdefault(key, set()).add(mask)  # type: ignore[union-attr]
+        return True
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return self._regex
+
+    def find(self, text: str) -> list[TagMatch]:
+        """Every term occurrence, in text order, context rules applied."""
+        if not isinstance(text, str) or not text:
+            return []
+        clean, low = prepare_text(text)
+        return self._find(text, clean, low)
+
+    def _find(self, text: str, clean: str, low: str) -> list[TagMatch]:
+        out: list[TagMatch] = []
+        search = self._regex.search
+        pos = 0
+        while (m := search(low, pos)) is not None:
+            start, end = m.span()
+            hit = self._accept(text, clean, start, end)
+            if hit is None:
+                pos = start + 1  # a shorter term may still start inside the rejected span
+                continue
+            out.append(hit)
+            pos = end
+        return out
+
+    def _accept(self, text: str, clean: str, start: int, end: int) -> TagMatch | None:
+        surface = clean[start:end]
+        key = key_of(surface)
+        term_id = self._owner.get(key)
+        if term_id is None:
+            return None
+        masks = self._masks.get(key)
+        if masks is not None:
+            shape = skeleton(surface)
+            if not any(case_ok(mask, shape) for mask in masks):
+                return None  # "Cma", "epic", "mac": wrong case for an acronym or a name
+        note = None
+        for rule in self._rules.get(term_id, ()):
+            if rule.fires(clean, start, end):
+                if rule.action == "drop":
+                    return None
+                if rule.action == "remap" and rule.to:
+                    term_id = rule.to
+                note = rule.note
+                break
+        return TagMatch(term_id, self._group[term_id], start, end, text[start:end], note)
+
+    def tag(self, text: str) -> dict[str, list[str]]:
+        """group -> sorted unique ids (with implied ids); only groups with hits."""
+        found: dict[str, set[str]] = {}
+        for hit in self.find(text):
+            for tid in (hit.id, *self._implies[hit.id]):
+                found.setdefault(self._group[tid], set()).add(tid)
+        return {g: sorted(found[g]) for g in GROUPS if g in found}
+
+    def index_tokens(self, text: str) -> list[str]:
+        """Tokens for a TF-IDF index: each hit one "tx_<id>" token, other words lower-cased.
+
+        Synonyms fold ("ECG" and "EKG" both give "tx_ekg"), and forms a word tokenizer
+        would break survive ("MA-C" -> "tx_ma_c", "X-ray" -> "tx_x_ray").
+        """
+        if not isinstance(text, str) or not text:
+            return []
+        clean, low = prepare_text(text)
+        words = _WORD.findall
+        tokens: list[str] = []
+        pos = 0
+        for hit in self._find(text, clean, low):
+            tokens += words(low, pos, hit.start)
+            tokens.append(self._token[hit.id])
+            pos = hit.end
+        tokens += words(low, pos)
+        return tokens
