@@ -81,7 +81,7 @@ class LocalServer:
         else:
             self.exact[key] = route
 
-    def route(self, key: RouteKey, body: Body = b"", status: int = 200,
+    def route(self, key: RouteKey, body: Body = b"", *, status: int = 200,
               content_type: str | None = None, **headers: str) -> None:
         if content_type:
             headers["Content-Type"] = content_type
@@ -98,8 +98,9 @@ class LocalServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
-    def url(self, path: str = "/") -> str:
-        return self.base + path
+    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
+        """A URL on this server; ``host="localhost"`` names it as another site would."""
+        return f"http://{host}:{self.httpd.server_address[1]}{path}"
 
     def paths(self) -> list[str]:
         with self._lock:
