@@ -103,7 +103,7 @@ def lenient_json(script: str) -> Any:
         values.append(value)
     if not values:
         raise ValueError("empty JSON-LD block")
-    return values
+    return values[0] if len(values) == 1 else values
 
 
 def types_of(node: dict[str, Any]) -> set[str]:
