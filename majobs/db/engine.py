@@ -77,3 +77,11 @@ def session_factory(engine: Engine, *, readonly: bool = False) -> sessionmaker[S
     transactions DEFERRED, so a long read never waits for the write lock."""
     bind = engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"}) if readonly else engine
     return sessionmaker(bind, expire_on_commit=False)
+
+
+def init_db(url: str | URL) -> Engine:
+    """Create the schema or upgrade it to the latest migration (idempotent); the engine."""
+    from majobs.db.migrate import upgrade  # migrate imports this module
+
+    upgrade(str(normalize_url(url).render_as_string(hide_password=False)))
+    return make_engine(url)

@@ -57,9 +57,3 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-def init_db(url: str) -> Engine:
-    """Create the schema or upgrade it to the latest migration; safe to call every start."""
-    upgrade(url)
-    return make_engine(url)

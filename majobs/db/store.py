@@ -1,0 +1,360 @@
+"""What the ingest pipeline calls: sources, runs, batched posting upserts, expiry.
+
+``upsert_postings`` finds each item's posting in a few queries per batch:
+1. this source's sighting with the same external key;
+2. any source's sighting with the same canonical URL (same posting, another source);
+3. an active posting with the same ``dedup_key`` and similar text (``dedup.similar``);
+4. else a new posting.
+Sightings are written with dialect upserts on UNIQUE(source_id, external_key), so
+concurrent writers never create two sightings for one key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from majobs import dedup
+from majobs.db.models import Posting, Sighting, Source
+from majobs.db.queries import export_postings, posting_counts
+from majobs.db.rows import Entry, make_entry
+from majobs.db.runs import finish_run, run_history, source_health, start_run
+from majobs.db.types import utcnow
+from majobs.items import JobPostingItem
+from majobs.sources import SourceConfig
+
+__all__ = [  # the store's whole surface: callers need no other db module
+    "UpsertResult", "ensure_source", "expire_missing", "expire_past_valid_through",
+    "export_postings", "finish_run", "posting_counts", "run_history", "source_health",
+    "start_run", "upsert_postings",
+]
+
+CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
+T = TypeVar("T")
+
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for v in values:
+        batch.append(v)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def dialect_insert(session: Session, model: Any) -> Any:
+    """``INSERT`` that knows ``ON CONFLICT`` for this session's backend."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(model)
+    if name == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"no upsert for database {name!r}")
+
+
+@dataclass
+class UpsertResult:
+    new: int = 0          # postings created
+    updated: int = 0      # content changed, a new sighting of a known posting, or revived
+    unchanged: int = 0    # seen again as it was: only last-seen marks moved
+    merged: int = 0       # of `updated`: first sighting here of a posting known elsewhere
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> items not stored
+    posting_ids: list[int | None] = field(default_factory=list)  # in item order
+
+
+def ensure_source(session: Session, cfg: SourceConfig) -> int:
+    """Insert or update the source row named ``cfg.name``; returns its id."""
+    ins = dialect_insert(session, Source)
+    stmt = ins.values(name=cfg.name, kind=cfg.kind, config=cfg.as_dict(),
+                      enabled=cfg.enabled, created_at=utcnow()).on_conflict_do_update(
+        index_elements=[Source.name],
+        set_={"kind": ins.excluded.kind, "config": ins.excluded.config,
+              "enabled": ins.excluded.enabled},
+    ).returning(Source.id)
+    return int(session.execute(stmt).scalar_one())
+
+
+# ---------------------------------------------------------------------------------------
+# finding each entry's posting
+
+def _match_own_sightings(session: Session, source_id: int, entries: dict[str, Entry]) -> None:
+    """Also locks those sightings (PostgreSQL), in key order, bytewise like Python's sort:
+    concurrent writers then take row locks in one order and cannot deadlock."""
+    key = Sighting.external_key
+    if session.get_bind().dialect.name == "postgresql":
+        key = key.collate("C")
+    for keys in chunks(sorted(entries)):
+        rows = session.execute(
+            select(Sighting.external_key, Sighting.id, Sighting.posting_id,
+                   Sighting.content_hash)
+            .where(Sighting.source_id == source_id, Sighting.external_key.in_(keys))
+            .order_by(key).with_for_update(key_share=True))
+        for key, sid, pid, old_hash in rows:
+            e = entries[key]
+            e.sighting_id, e.posting_id, e.old_hash = sid, pid, old_hash
+
+
+def _match_by_url(session: Session, todo: list[Entry]) -> None:
+    urls = {e.canonical_url for e in todo if e.canonical_url}
+    found: dict[str, int] = {}
+    for batch in chunks(sorted(urls)):
+        rows = session.execute(
+            select(Sighting.canonical_url, Sighting.posting_id)
+            .where(Sighting.canonical_url.in_(batch))
+            .order_by(Sighting.first_seen, Sighting.id))
+        for url, pid in rows:
+            found.setdefault(url, pid)  # the earliest sighting's posting
+    for e in todo:
+        if e.canonical_url in found:
+            e.posting_id = found[e.canonical_url]
+
+
+def _match_near_duplicates(session: Session, todo: list[Entry]) -> None:
+    keys = {e.values["dedup_key"] for e in todo if e.values["dedup_key"]}
+    candidates: dict[str, list[tuple[int, str]]] = {}
+    for batch in chunks(sorted(keys)):
+        rows = session.execute(
+            select(Posting.dedup_key, Posting.id,
+                   func.substr(Posting.description_text, 1, dedup.MAX_TEXT_CHARS))
+            .where(Posting.dedup_key.in_(batch), Posting.status == "active")
+            .order_by(Posting.id))
+        for key, pid, text in rows:
+            candidates.setdefault(key, []).append((pid, text or ""))
+    for e in todo:
+        text = e.values["description_text"]
+        for pid, other in candidates.get(e.values["dedup_key"], ()):
+            if dedup.similar(text, other):
+                e.posting_id = pid
+                break
+
+
+def _group_new(todo: list[Entry]) -> list[tuple[Entry, list[Entry]]]:
+    """New postings: (leader, followers). Followers are the same posting within the batch,
+    by canonical URL or near-duplicate text, and share the leader's posting."""
+    groups: list[tuple[Entry, list[Entry]]] = []
+    by_url: dict[str, int] = {}
+    by_key: dict[str, list[int]] = {}
+    for e in todo:
+        url, key = e.canonical_url, e.values["dedup_key"]
+        g = by_url.get(url) if url else None
+        if g is None and key:
+            text = e.values["description_text"]
+            g = next((i for i in by_key.get(key, ())
+                      if dedup.similar(text, groups[i][0].values["description_text"])), None)
+        if g is None:
+            g = len(groups)
+            groups.append((e, []))
+            if key:
+                by_key.setdefault(key, []).append(g)
+        else:
+            groups[g][1].append(e)
+        if url:
+            by_url.setdefault(url, g)
+    return groups
+
+
+# ---------------------------------------------------------------------------------------
+# writing
+
+def _insert_postings(session: Session, leaders: Sequence[Entry], now: datetime) -> None:
+    if not leaders:
+        return
+    rows = [{**e.values, "is_ma": e.is_ma, "status": "active", "first_seen": now,
+             "last_seen": now, "updated_at": now} for e in leaders]
+    ids = session.scalars(
+        insert(Posting).returning(Posting.id, sort_by_parameter_order=True), rows).all()
+    for e, pid in zip(leaders, ids, strict=True):
+        e.posting_id = pid
+
+
+def _upsert_sightings(session: Session, source_id: int, run_id: int | None,
+                      entries: list[Entry], now: datetime) -> None:
+    """New or changed sightings. On a key another writer just inserted, keep its posting
+    (the ON CONFLICT branch does not touch posting_id) and adopt it."""
+    if not entries:
+        return
+    ins = dialect_insert(session, Sighting.__table__)
+    stmt = ins.on_conflict_do_update(
+        index_elements=["source_id", "external_key"],
+        set_={c: ins.excluded[c] for c in ("url", "canonical_url", "apply_url",
+                                           "content_hash", "last_seen", "last_run_id")}
+        | {"gone_at": None},
+    ).returning(Sighting.__table__.c.external_key, Sighting.__table__.c.id,
+                Sighting.__table__.c.posting_id)
+    by_key = {e.key: e for e in entries}
+    rows = [{"source_id": source_id, "external_key": e.key, "posting_id": e.posting_id,
+             "url": e.url, "canonical_url": e.canonical_url, "apply_url": e.apply_url,
+             "content_hash": e.content_hash, "first_seen": now, "last_seen": now,
+             "last_run_id": run_id, "gone_at": None}
+            for e in sorted(entries, key=lambda e: e.key)]  # one lock order for all writers
+    for batch in chunks(rows):
+        for key, sid, pid in session.execute(stmt, batch):
+            e = by_key[key]
+            e.sighting_id, e.posting_id = sid, pid
+
+
+def _touch_unchanged(session: Session, run_id: int | None, ids: list[int],
+                     now: datetime) -> None:
+    for batch in chunks(sorted(ids)):
+        session.execute(
+            update(Sighting).where(Sighting.id.in_(batch))
+            .values(last_seen=now, last_run_id=run_id, gone_at=None)
+            .execution_options(synchronize_session=False))
+
+
+def _primary_sightings(session: Session, posting_ids: set[int]) -> dict[int, int]:
+    """posting id -> its primary sighting: the earliest live one."""
+    primary: dict[int, int] = {}
+    for batch in chunks(sorted(posting_ids)):
+        rows = session.execute(
+            select(Sighting.posting_id, Sighting.id)
+            .where(Sighting.posting_id.in_(batch), Sighting.gone_at.is_(None))
+            .order_by(Sighting.first_seen, Sighting.id))
+        for pid, sid in rows:
+            primary.setdefault(pid, sid)
+    return primary
+
+
+def _update_postings(session: Session, entries: list[Entry], created: set[int | None],
+                     now: datetime, result: UpsertResult) -> None:
+    """Existing postings: rewrite from the primary source when its content changed,
+    revive expired ones, move last_seen on all. Counts each entry."""
+    ids = {e.posting_id for e in entries if e.posting_id is not None}
+    if not ids:
+        return
+    state: dict[int, tuple[str, bool | None, datetime | None]] = {}
+    for batch in chunks(sorted(ids)):
+        for pid, status, review, valid in session.execute(  # lock in id order, see above
+                select(Posting.id, Posting.status, Posting.review_is_ma, Posting.valid_through)
+                .where(Posting.id.in_(batch))
+                .order_by(Posting.id).with_for_update(key_share=True)):
+            state[pid] = (status, review, valid)
+    primary = _primary_sightings(session, ids)
+    rewrites: dict[int, dict[str, Any]] = {}
+    revive: set[int] = set()
+    for e in entries:
+        pid = e.posting_id
+        if pid not in state:  # deleted meanwhile by an admin: nothing to update
+            continue
+        status, review, valid = state[pid]
+        changed = e.old_hash != e.content_hash
+        if changed and pid not in created and primary.get(pid) == e.sighting_id:
+            valid = e.values["valid_through"]
+            rewrites[pid] = {"id": pid, **e.values, "updated_at": now,
+                             "is_ma": e.is_ma if review is None else review}
+        live = valid is None or valid > now
+        if status == "expired" and live:
+            revive.add(pid)
+        if e.old_hash is None:
+            result.merged += 1
+        if changed or (status == "expired" and live):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    if rewrites:
+        session.execute(update(Posting), sorted(rewrites.values(), key=lambda r: r["id"]))
+    for batch in chunks(sorted(revive)):
+        session.execute(
+            update(Posting).where(Posting.id.in_(batch), Posting.status == "expired")
+            .values(status="active", expired_at=None, updated_at=now)
+            .execution_options(synchronize_session=False))
+    for batch in chunks(sorted(ids)):
+        session.execute(
+            update(Posting).where(Posting.id.in_(batch)).values(last_seen=now)
+            .execution_options(synchronize_session=False))
+
+
+def upsert_postings(session: Session, source_id: int, run_id: int | None,
+                    items: Sequence[JobPostingItem], now: datetime) -> UpsertResult:
+    """Store a batch of normalized items seen now by one source (see module doc)."""
+    result = UpsertResult(posting_ids=[None] * len(items))
+    entries: dict[str, Entry] = {}
+    slots: list[str | None] = []
+    dropped: Counter[str] = Counter()
+    for i, item in enumerate(items):
+        entry = make_entry(i, item)
+        if entry is None:
+            dropped["no_key"] += 1
+            slots.append(None)
+            continue
+        if entry.key in entries:  # one posting twice in a batch: stored once, last copy wins
+            entry.index = entries[entry.key].index
+        entries[entry.key] = entry
+        slots.append(entry.key)
+    result.dropped = dict(dropped)
+
+    _match_own_sightings(session, source_id, entries)
+    todo = [e for e in entries.values() if e.posting_id is None]
+    _match_by_url(session, todo)
+    todo = [e for e in todo if e.posting_id is None]
+    _match_near_duplicates(session, todo)
+    todo = [e for e in todo if e.posting_id is None]
+    groups = _group_new(todo)
+    leaders = [g[0] for g in groups]
+    _insert_postings(session, leaders, now)
+    for leader, followers in groups:
+        for f in followers:
+            f.posting_id = leader.posting_id
+    created = {e.posting_id for e in leaders}
+
+    changed = [e for e in entries.values()
+               if e.sighting_id is None or e.old_hash != e.content_hash]
+    _upsert_sightings(session, source_id, run_id, changed, now)
+    _touch_unchanged(session, run_id, [e.sighting_id for e in entries.values()
+                                       if e.old_hash == e.content_hash and e.sighting_id], now)
+
+    # A concurrent writer won a key: its posting holds the sighting, ours may be empty.
+    orphans = created - {e.posting_id for e in entries.values()}
+    for batch in chunks(sorted(o for o in orphans if o is not None)):
+        session.execute(delete(Posting).where(
+            Posting.id.in_(batch), ~select(Sighting.id).where(
+                Sighting.posting_id == Posting.id).exists())
+            .execution_options(synchronize_session=False))
+    fresh = {e.key for e in leaders if e.posting_id in created}
+    result.new = len(fresh)
+    _update_postings(session, [e for e in entries.values() if e.key not in fresh], created,
+                     now, result)
+    result.posting_ids = [entries[k].posting_id if k else None for k in slots]
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# expiry
+
+def expire_missing(session: Session, source_id: int, run_id: int, now: datetime) -> int:
+    """After a successful, complete run (the caller's judgement): this source's live
+    sightings the run did not see are gone; postings left with no live sighting expire
+    (rejected ones stay rejected). Returns the number of postings expired."""
+    session.execute(
+        update(Sighting)
+        .where(Sighting.source_id == source_id, Sighting.gone_at.is_(None),
+               (Sighting.last_run_id != run_id) | Sighting.last_run_id.is_(None))
+        .values(gone_at=now).execution_options(synchronize_session=False))
+    own = select(Sighting.id).where(Sighting.posting_id == Posting.id,
+                                    Sighting.source_id == source_id).exists()
+    live = select(Sighting.id).where(Sighting.posting_id == Posting.id,
+                                     Sighting.gone_at.is_(None)).exists()
+    res = session.execute(
+        update(Posting).where(Posting.status == "active", own, ~live)
+        .values(status="expired", expired_at=now, updated_at=now)
+        .execution_options(synchronize_session=False))
+    return int(res.rowcount or 0)
+
+
+def expire_past_valid_through(session: Session, now: datetime) -> int:
+    """Active postings whose ``valid_through`` has passed expire. Returns how many."""
+    res = session.execute(
+        update(Posting).where(Posting.status == "active", Posting.valid_through.is_not(None),
+                              Posting.valid_through < now)
+        .values(status="expired", expired_at=now, updated_at=now)
+        .execution_options(synchronize_session=False))
+    return int(res.rowcount or 0)
