@@ -14,6 +14,8 @@ from majobs.taxonomy.context import ContextRule, parse_rules
 from majobs.taxonomy.patterns import key_of
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.yaml")
+# libyaml's safe loader parses the file ~7x faster than the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Group names are a contract with the pipeline, matcher and classifier.
 GROUPS = ("certifications", "skills", "specializations", "settings", "ma_types",
@@ -151,4 +153,4 @@ def parse_taxonomy(data: Any) -> Taxonomy:
 def read_taxonomy(path: str | Path = DEFAULT_PATH) -> Taxonomy:
     """Parse a taxonomy file (uncached; see `majobs.taxonomy.load_taxonomy`)."""
     with open(path, encoding="utf-8") as fh:
-        return parse_taxonomy(yaml.safe_load(fh))
+        return parse_taxonomy(yaml.load(fh, Loader=_SafeLoader))

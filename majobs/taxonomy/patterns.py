@@ -16,19 +16,16 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-# Atoms: a lower-cased literal character, or one of these separator markers.
-_SPACE = "\x01space"        # a space: any run of whitespace or hyphens
-_HYPHEN_LOOSE = "\x01hy"    # hyphen in a lower-case phrase: "x-ray", "x ray", "xray"
-_HYPHEN_STRICT = "\x01HY"   # hyphen in an acronym: "MA-C", "MA - C", never "MAC"
+# Atoms: a lower-cased literal character, or one of these separator markers. Sibling
+# branches of the trie must never both match the same text (re takes the first branch
+# that succeeds, not the longest), so there is no optional atom: joined spellings such
+# as "xray" and "doctors office" are generated as variants instead.
+_SEP = "\x01sep"            # a space or a hyphen: any run of whitespace and hyphens
 _SLASH = "\x01slash"        # "BLS/CPR", "BLS / CPR"
-_APOS = "\x01apos"          # optional apostrophe: "doctor's", "doctors"
 
 _ATOM_REGEX = {
-    _SPACE: r"[\s\-]+",
-    _HYPHEN_LOOSE: r"[\s\-]*",
-    _HYPHEN_STRICT: r"\s*-\s*",
+    _SEP: r"[\s\-]+",
     _SLASH: r"\s*/\s*",
-    _APOS: r"'?",
 }
 
 # Length-preserving clean-up applied to text before matching, so offsets stay valid:
@@ -43,12 +40,15 @@ TEXT_TRANSLATION = str.maketrans(
 
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 _PLURAL_SKIP_END = ("s", "ss")
+_LAST_LETTERS = re.compile(r"[^\W\d_]+$")
 
 
-def skeleton(text: str) -> str:
-    """Letters and digits only, accents folded, case kept: "C.M.A." -> "CMA"."""
+def skeleton(text: str, hyphens: bool = False) -> str:
+    """Letters and digits only (and hyphens if asked), accents folded, case kept:
+    "C.M.A." -> "CMA", "MA - C" -> "MAC" or "MA-C"."""
     folded = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in folded if ch.isalnum() and not unicodedata.combining(ch))
+    return "".join(ch for ch in folded
+                   if (ch.isalnum() and not unicodedata.combining(ch)) or (hyphens and ch == "-"))
 
 
 def key_of(text: str) -> str:
@@ -60,11 +60,23 @@ def is_case_sensitive(synonym: str) -> bool:
     return any(ch.isupper() for ch in synonym)
 
 
-def case_ok(mask: str, surface_skeleton: str) -> bool:
-    """Upper-case letters of the synonym's skeleton must be upper case in the text."""
-    if len(mask) != len(surface_skeleton):
+def case_mask(synonym: str) -> str | None:
+    """What the text must match beyond the regex, or None when any case will do.
+
+    Upper-case letters must be upper case in the text; an acronym's hyphen must be
+    there ("MA-C", "MA - C", never "MA C").
+    """
+    if not is_case_sensitive(synonym):
+        return None
+    return skeleton(synonym, hyphens=True)
+
+
+def case_ok(mask: str, surface: str) -> bool:
+    """Does matched text fit a case mask? Lower-case mask letters match any case."""
+    shape = skeleton(surface, hyphens="-" in mask)
+    if len(mask) != len(shape):
         return False
-    return all(not m.isupper() or s.isupper() for m, s in zip(mask, surface_skeleton, strict=True))
+    return all(not m.isupper() or s.isupper() for m, s in zip(mask, shape, strict=True))
 
 
 def _plural(word: str) -> str | None:
@@ -82,48 +94,48 @@ def variants(synonym: str, dotted: bool) -> Iterator[str]:
     """The synonym and the spellings postings use for it.
 
     Plurals of the last word ("injection" -> "injections", "CMA" -> "CMAs", "CMA's"),
-    "and"/"&" swaps, and for credential acronyms the dotted forms ("C.M.A.", "C.M.A").
+    "and"/"&" swaps, joined forms of lower-case hyphenated words ("x-ray" -> "xray"),
+    apostrophe-less forms ("doctor's" -> "doctors"), and for credential acronyms the
+    dotted forms ("C.M.A.", "C.M.A").
     """
-    yield synonym
-    head, _, last = synonym.rpartition(" ")
-    if _ACRONYM.fullmatch(last):
-        yield f"{synonym}s"
-        yield f"{synonym}'s"
-    else:
-        plural = _plural(last)
+    forms = [synonym]
+    letters = _LAST_LETTERS.search(synonym)
+    if _ACRONYM.fullmatch(synonym.rpartition(" ")[2]):
+        forms += [f"{synonym}s", f"{synonym}'s"]
+    elif letters:
+        plural = _plural(letters.group())
         if plural:
-            yield f"{head} {plural}" if head else plural
-    if " and " in synonym:
-        yield synonym.replace(" and ", " & ")
-    elif " & " in synonym:
-        yield synonym.replace(" & ", " and ")
+            forms.append(synonym[: letters.start()] + plural)
+    for form in list(forms):
+        if " and " in form:
+            forms.append(form.replace(" and ", " & "))
+        elif " & " in form:
+            forms.append(form.replace(" & ", " and "))
+    for form in list(forms):
+        if "'" in form:
+            forms.append(form.replace("'", ""))
+    if not is_case_sensitive(synonym):
+        forms += [f.replace("-", "") for f in forms if "-" in f]
     if dotted and _ACRONYM.fullmatch(synonym) and synonym.isalpha():
-        yield ".".join(synonym) + "."
-        yield ".".join(synonym)
+        forms += [".".join(synonym) + ".", ".".join(synonym)]
+    seen: set[str] = set()
+    for form in forms:
+        if form not in seen:
+            seen.add(form)
+            yield form
 
 
 def atoms(synonym: str) -> tuple[str, ...]:
     """Split a synonym into trie atoms (lower-cased characters and separator markers)."""
-    strict = is_case_sensitive(synonym)
     out: list[str] = []
     for ch in " ".join(synonym.split()):
-        if ch == " ":
-            atom = _SPACE
-        elif ch == "-":
-            atom = _HYPHEN_STRICT if strict else _HYPHEN_LOOSE
-        elif ch == "/":
-            atom = _SLASH
-        elif ch == "'":
-            atom = _APOS
-        else:
-            atom = ch.lower()
-        # Collapse "a - b" into one separator: the separator regexes absorb spaces.
-        if out and out[-1] == _SPACE and atom in _ATOM_REGEX:
-            out[-1] = atom
-        elif atom == _SPACE and out and out[-1] in (_HYPHEN_STRICT, _HYPHEN_LOOSE, _SLASH):
+        atom = _SEP if ch in " -" else _SLASH if ch == "/" else ch.lower()
+        if out and atom in _ATOM_REGEX and out[-1] in _ATOM_REGEX:
+            # "a - b" and "a / b": one separator; a slash absorbs the spaces around it.
+            if atom == _SLASH:
+                out[-1] = _SLASH
             continue
-        else:
-            out.append(atom)
+        out.append(atom)
     return tuple(out)
 
 

@@ -9,11 +9,11 @@ from majobs.taxonomy.context import ContextRule
 from majobs.taxonomy.model import GROUPS, Taxonomy
 from majobs.taxonomy.patterns import (
     atoms,
+    case_mask,
     case_ok,
     compile_matcher,
     key_of,
     prepare_text,
-    skeleton,
     variants,
 )
 
@@ -60,10 +60,10 @@ class Tagger:
         key = key_of(form)
         if not key or self._owner.setdefault(key, term_id) != term_id:
             return False  # a variant that spells another term's name: leave it to that term
-        mask = skeleton(form)
-        if self._masks.get(key, set()) is None:
+        mask = case_mask(form)
+        if key in self._masks and self._masks[key] is None:
             return True
-        if mask == mask.lower():
+        if mask is None:
             self._masks[key] = None
         else:
             self._masks.setdefault(key, set()).add(mask)  # type: ignore[union-attr]
@@ -101,10 +101,8 @@ class Tagger:
         if term_id is None:
             return None
         masks = self._masks.get(key)
-        if masks is not None:
-            shape = skeleton(surface)
-            if not any(case_ok(mask, shape) for mask in masks):
-                return None  # "Cma", "epic", "mac": wrong case for an acronym or a name
+        if masks is not None and not any(case_ok(mask, surface) for mask in masks):
+            return None  # "Cma", "epic", "mac": wrong case for an acronym or a name
         note = None
         for rule in self._rules.get(term_id, ()):
             if rule.fires(clean, start, end):
