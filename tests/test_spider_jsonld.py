@@ -50,7 +50,7 @@ BROKEN = '<!--\n{"@type": "JobPosting", "title": "MA Broken",\n "description": "
 
 EXPECTED = {"MA Plain", "MA Graph", "MA Array 1", "MA Array 2", "MA ItemList", "MA Several 1",
             "MA Several 2", "MA Microdata", "MA Broken", "MA Beside Hopeless", "MA Beside Deep",
-            "MA Beside Bigint", "MA Last Page", "MA Sitemap 1", "MA Sitemap 2"}
+            "MA Beside Bigint", "MA Last Page", "MA Sitemap 1", "MA Sitemap 2", "MA Canonical"}
 
 
 def build_site(srv: LocalServer, other: LocalServer) -> None:
@@ -71,7 +71,12 @@ def build_site(srv: LocalServer, other: LocalServer) -> None:
     r("/care/jobs/?page=2", page(ld({"@type": "ItemList", "itemListElement": [
         {"@type": "ListItem", "position": 1, "item": posting("MA ItemList")}]}),
         links=("several", "microdata", "broken", "hopeless", "deep", "bigint", "?page=3")), HTML)
-    r("/care/jobs/?page=3", page(links=("/care/jobs/last", "/care/jobs/?page=2")), HTML)
+    r("/care/jobs/?page=3", page(links=("/care/jobs/last", "/care/jobs/?page=2",
+                                        "canon?utm_source=list&utm_medium=web",
+                                        "canon?ref=listing")), HTML)
+    # No url in the JSON-LD: the canonical link names the posting, whichever link led here.
+    r("/care/jobs/canon", page(f'<link rel="canonical" href="{srv.url("/care/jobs/canon")}">'
+                               + ld(posting("MA Canonical"))), HTML)
     r("/care/jobs/last", page(ld(posting("MA Last Page"))), HTML)
     r("/care/jobs/several", page(ld({"@type": "Organization", "name": "Lakeside Clinic"},
                                     posting("MA Several 1"), posting("MA Several 2"))), HTML)
@@ -88,6 +93,7 @@ def build_site(srv: LocalServer, other: LocalServer) -> None:
     r("/care/sitemap-jobs.xml", "<?xml version='1.0'?><urlset xmlns="
       "'http://www.sitemaps.org/schemas/sitemap/0.9'>"
       f"<url><loc>{srv.url('/care/postings/sm-1')}</loc></url>"
+      f"<url><loc>{srv.url('/care/jobs/canon')}</loc></url>"
       f"<url><loc>{other.url('/care/postings/x', host='localhost')}</loc></url></urlset>",
       "application/xml")
     r("/care/sitemap-more.xml.gz", gzip.compress(
@@ -134,6 +140,16 @@ def test_site_crawl_stays_on_site(crawls: dict[str, Any]) -> None:
     assert "/care/postings/no" not in crawls["requests"]   # sitemap pages are not crawled on
     assert "/care/jobs/?page=3" in crawls["requests"]      # pagination is
     assert crawls["site"].stat("majobs/jsonld/offsite_links_skipped") >= 2
+
+
+def test_tracking_parameters_and_repeats(crawls: dict[str, Any]) -> None:
+    requests = crawls["requests"]
+    assert not [p for p in requests if "utm_" in p]
+    assert requests.count("/care/jobs/canon") == 1          # listing link and sitemap entry
+    assert requests.count("/care/jobs/canon?ref=listing") == 1
+    (item,) = [i for i in crawls["site"].items if i["title"] == "MA Canonical"]
+    assert item["url"] == crawls["base"] + "/care/jobs/canon"
+    assert crawls["site"].stat("majobs/jsonld/repeated_postings") == 1
 
 
 def test_bad_blocks_are_counted_and_the_crawl_goes_on(crawls: dict[str, Any]) -> None:

@@ -17,12 +17,16 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, url_query_cleaner
 
 from majobs.spiders.base import SourceSpider
 from majobs.spiders.structured_data import posting_fields, read_page
 
 DEFAULT_MAX_PAGES = 500
+# Tracking parameters never change a page; dropping them saves fetching it twice.
+TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+                   "gclid", "fbclid", "mc_cid", "mc_eid")
+CANONICAL = '//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
 
 
 def site_host(url: str) -> str:
@@ -48,6 +52,7 @@ class JsonLdSpider(SourceSpider):
         self.pages_left = 0
         self.max_pages = 0
         self.requested: set[str] = set()  # nav links repeat on every page: spend budget once
+        self.yielded: set[tuple[str | None, ...]] = set()
 
     async def start(self) -> AsyncIterator[Any]:
         self.max_pages = self.source.max_pages or self.settings.getint(
@@ -65,6 +70,7 @@ class JsonLdSpider(SourceSpider):
     def page_request(self, url: str, follow: bool) -> scrapy.Request | None:
         """A request for a page not asked for yet, within the page budget; else None."""
         try:
+            url = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=True)
             key = canonicalize_url(url)
         except ValueError:
             return None
@@ -110,10 +116,17 @@ class JsonLdSpider(SourceSpider):
             self.count_error(reason, detail)
         if page.lenient:
             self.count("majobs/jsonld/lenient_pages")
+        # The page's own address for postings that do not state theirs.
+        page_url = response.urljoin(response.xpath(CANONICAL).get() or response.url)
         for node in page.postings:
-            fields = posting_fields(node, page, response.url)
+            fields = posting_fields(node, page, page_url)
             fields["url"] = response.urljoin(fields["url"])
             fields["employer"] = self.source.employer or fields["employer"]
+            key = (fields["url"], fields["title"], fields["external_id"])
+            if key in self.yielded:  # the same page reached by two links
+                self.count("majobs/jsonld/repeated_postings")
+                continue
+            self.yielded.add(key)
             yield self.new_item(**{k: v for k, v in fields.items() if v is not None})
         if not follow:
             return
