@@ -1,7 +1,8 @@
 """Offline US geocoding from the ZIP data the `zipcodes` package ships.
 
 ZIP -> (city, state, lat, lon); "City, ST" -> the mean of that city's ZIP centroids.
-The indexes are built once, on first use (about half a second), then shared.
+ZIP lookups go to the package's own index; the city index is built lazily, once per
+state. The package loads its data on first use (a second or two), once per process.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import zipcodes
+
+from majobs.normalize.places import STATES
 
 _ZIP_RE = re.compile(r"(\d{5})(?:-\d{4})?")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
@@ -41,39 +45,50 @@ def normalize_zip(value: object) -> str | None:
     return match.group(1) if match else None
 
 
-@lru_cache(maxsize=1)
-def _indexes() -> tuple[dict[str, ZipPlace], dict[tuple[str, str], tuple[float, float]]]:
-    by_zip: dict[str, ZipPlace] = {}
-    sums: dict[tuple[str, str], list[float]] = {}
-    for record in zipcodes.list_all():
-        if record.get("country") != "US":
-            continue  # military APO/FPO entries carry foreign coordinates
-        try:
-            lat, lon = float(record["lat"]), float(record["long"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        place = ZipPlace(record["zip_code"], record["city"], record["state"], lat, lon)
-        by_zip[place.zip_code] = place
-        if not record.get("active", True):
-            continue
-        for name in [record["city"], *(record.get("acceptable_cities") or [])]:
-            acc = sums.setdefault((city_key(name), place.state), [0.0, 0.0, 0.0])
-            acc[0] += lat
-            acc[1] += lon
-            acc[2] += 1
-    centroids = {key: (round(a / n, 4), round(b / n, 4)) for key, (a, b, n) in sums.items()}
-    return by_zip, centroids
+def _zip_place(record: dict[str, Any]) -> ZipPlace | None:
+    if record.get("country") != "US":
+        return None  # military APO/FPO entries carry foreign coordinates
+    try:
+        lat, lon = float(record["lat"]), float(record["long"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return ZipPlace(record["zip_code"], record["city"], record["state"], lat, lon)
 
 
 def lookup_zip(value: object) -> ZipPlace | None:
     """The place of a US ZIP code, or None for unknown or malformed codes."""
     code = normalize_zip(value)
-    return _indexes()[0].get(code) if code else None
+    return None if code is None else _lookup_code(code)
+
+
+@lru_cache(maxsize=8192)
+def _lookup_code(code: str) -> ZipPlace | None:
+    try:
+        records = zipcodes.matching(code)
+    except (TypeError, ValueError):
+        return None
+    return next(filter(None, map(_zip_place, records)), None)
+
+
+@lru_cache(maxsize=64)
+def _state_centroids(state: str) -> dict[str, tuple[float, float]]:
+    """city key -> mean (lat, lon) of the active ZIPs of one state; built once per state."""
+    sums: dict[str, list[float]] = {}
+    for record in zipcodes.filter_by(state=state):
+        place = _zip_place(record)
+        if place is None or not record.get("active", True):
+            continue
+        for name in [place.city, *(record.get("acceptable_cities") or [])]:
+            acc = sums.setdefault(city_key(name), [0.0, 0.0, 0.0])
+            acc[0] += place.lat
+            acc[1] += place.lon
+            acc[2] += 1
+    return {key: (round(a / n, 4), round(b / n, 4)) for key, (a, b, n) in sums.items()}
 
 
 @lru_cache(maxsize=4096)
 def city_centroid(city: str, state: str) -> tuple[float, float] | None:
     """(lat, lon) of a US city: the mean of its ZIP centroids; None when unknown."""
-    if not city or not state:
+    if not city or not state or state.upper() not in STATES:
         return None
-    return _indexes()[1].get((city_key(city), state.upper()))
+    return _state_centroids(state.upper()).get(city_key(city))
