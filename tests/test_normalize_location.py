@@ -60,6 +60,8 @@ STRINGS: list[tuple[str, list[Summary]]] = [
     ("78701", [("Austin", "TX", "78701", "US", False)]),
     ("78701-1234", [("Austin", "TX", "78701", "US", False)]),
     ("Texas", [(None, "TX", None, "US", False)]),
+    ("00000", []),                                   # no such ZIP
+    ("09001", []),                                   # military APO: not a US place
     ("London, United Kingdom", [("London", None, None, "GB", False)]),
     ("London, England, United Kingdom", [("London", None, None, "GB", False)]),
     ("London, UK", [("London", None, None, "GB", False)]),

@@ -46,11 +46,14 @@ def normalize_zip(value: object) -> str | None:
 
 
 def _zip_place(record: dict[str, Any]) -> ZipPlace | None:
-    if record.get("country") != "US":
-        return None  # military APO/FPO entries carry foreign coordinates
+    # Military APO/FPO entries (states AA/AE/AP) carry foreign or zero coordinates.
+    if record.get("country") != "US" or record.get("state") not in STATES:
+        return None
     try:
         lat, lon = float(record["lat"]), float(record["long"])
     except (KeyError, TypeError, ValueError):
+        return None
+    if lat == 0 and lon == 0:
         return None
     return ZipPlace(record["zip_code"], record["city"], record["state"], lat, lon)
 

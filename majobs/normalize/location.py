@@ -210,6 +210,8 @@ def _dedupe(locations: Iterable[Location]) -> list[Location]:
     seen: set[tuple[object, ...]] = set()
     kept = []
     for loc in locations:
+        if not (loc.city or loc.state or loc.postal_code or loc.country or loc.remote):
+            continue  # e.g. a ZIP code that does not exist
         key = ((loc.city or "").lower(), loc.state, loc.postal_code, loc.country, loc.remote)
         if key not in seen:
             seen.add(key)
