@@ -1,0 +1,169 @@
+"""Generate a deterministic demo MA job market: employers, clinics and postings.
+
+Every random choice comes from a ``random.Random`` seeded with a string made of the market
+seed and the record's serial, so a posting does not change when others are added or removed,
+and equal seeds give byte-identical markets on any machine (no ``hash()``, no set order).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from majobs.demoboard.employers import EMPLOYER_KINDS, employer_kind_for, employer_name, slugify
+from majobs.demoboard.market import Market
+from majobs.demoboard.model import CHANNELS, LD_SHAPES, Clinic, Employer, Posting, Style
+from majobs.demoboard.payforms import make_offer
+from majobs.demoboard.places import DIRECTIONS, METROS, STREETS
+from majobs.demoboard.prose import build_prose
+from majobs.demoboard.roles import LOOKALIKE_ROLES, MA_ROLES, ROLES, STAFFING_TYPES, titles_for
+
+DEFAULT_TODAY = date(2026, 11, 20)
+MA_SHARE = 0.65
+FEED_SHARE = 0.30             # of all postings, re-published by the aggregator
+OVERLAP_SHARE = 0.10          # of all postings, on the employer's API AND its JSON-LD site
+EXPIRED_SHARE_JSONLD = 0.12   # of JSON-LD-primary postings (~4% of all)
+POSTINGS_PER_EMPLOYER = 25
+MIN_EMPLOYERS = 6
+METRO_WEIGHTS = (30, 10, 10, 15, 12, 12, 11)
+RESERVED = {"v0", "v1", "feeds", "metrojobs", "robots.txt"}
+
+
+def _make_employer(rng: random.Random, index: int, channel: str,
+                   taken: set[str]) -> Employer:
+    kind = EMPLOYER_KINDS[employer_kind_for(index)]
+    metro = rng.choices(METROS, weights=METRO_WEIGHTS)[0]
+    name = employer_name(rng, kind, metro.cities[0].name, taken)
+    slug = slugify(name)
+    while slug in taken or slug.replace("-", "") in taken | RESERVED:
+        slug += "-2"
+    taken.update((name, slug, slug.replace("-", "")))
+    n_clinics = max(2 if index == 0 else 1, rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0])
+    clinics: list[Clinic] = []
+    for _ in range(n_clinics):
+        city = rng.choice(metro.cities)
+        label = city.name
+        if any(c.city.name == city.name for c in clinics):
+            label = f"{rng.choice(DIRECTIONS)} {city.name}"
+        suite = f", Suite {rng.randint(1, 4)}{rng.randint(0, 2)}0" if rng.random() < 0.5 else ""
+        street = f"{rng.randint(100, 9800)} {rng.choice(STREETS)}{suite}"
+        clinics.append(Clinic(label, street, city))
+    return Employer(
+        index=index, slug=slug, board=slug.replace("-", ""), name=name, kind=kind.id,
+        channel=channel, metro=metro, clinics=tuple(clinics), ehr=rng.choice(kind.ehrs),
+        years=rng.randint(5, 60), headings=rng.randrange(3), name_space=rng.random() < 0.2,
+        source_style=index % 3)
+
+
+def make_employers(seed: int, count: int) -> tuple[Employer, ...]:
+    offset = random.Random(f"{seed}:channels").randrange(len(CHANNELS))
+    taken: set[str] = set()
+    return tuple(_make_employer(random.Random(f"{seed}:employer:{i}"), i,
+                                CHANNELS[(i + offset) % len(CHANNELS)], taken)
+                 for i in range(count))
+
+
+def hosts_by_role(employers: tuple[Employer, ...]) -> dict[str, list[int]]:
+    return {role.id: [e.index for e in employers if e.kind in role.hosts]
+            for role in ROLES.values()}
+
+
+def _style(rng: random.Random) -> Style:
+    shape = rng.choice(LD_SHAPES)
+    return Style(
+        title_space=rng.random() < 0.15, type_form=rng.randrange(12),
+        gh_metadata=rng.random() < 0.6, lever_lists=rng.random() < 0.8, ld_shape=shape,
+        ld_datetime=rng.random() < 0.3, ld_url=rng.random() < 0.7,
+        ld_region_name=rng.random() < 0.3, ld_br=shape == "jazz" or rng.random() < 0.15,
+        ld_identifier_text=rng.random() < 0.3)
+
+
+def build_posting(rng: random.Random, serial: int, is_ma: bool,
+                  employers: tuple[Employer, ...], hosts: dict[str, list[int]], today: date,
+                  like: Posting | None = None, employer: int | None = None) -> Posting:
+    """One posting. ``like``: same employer, role and title at another clinic."""
+    if like is not None:
+        role, emp = ROLES[like.role], employers[like.employer]
+        specialty, title, etype = like.specialty, like.title, like.employment_type
+        clinic = (like.clinic + 1) % len(emp.clinics)
+    else:
+        pool = [r for r in (MA_ROLES if is_ma else LOOKALIKE_ROLES) if hosts.get(r.id)]
+        if employer is not None:
+            pool = [r for r in pool if employer in hosts[r.id]]
+        role = rng.choices(pool, weights=[r.weight for r in pool])[0]
+        emp = employers[employer if employer is not None else rng.choice(hosts[role.id])]
+        specialties = EMPLOYER_KINDS[emp.kind].specialties
+        specialty = rng.choice(specialties) if specialties else None
+        title = rng.choice(titles_for(role, specialty))
+        types = STAFFING_TYPES if emp.kind == "staffing" and len(role.types) > 1 else role.types
+        etype = rng.choices([t for t, _ in types], weights=[w for _, w in types])[0]
+        if etype == "part_time" and rng.random() < 0.25:
+            title += " (Part-Time)"
+        elif etype == "contract" and rng.random() < 0.3:
+            title += " - Contract"
+        clinic = rng.randrange(len(emp.clinics))
+    expired = emp.channel == "jsonld" and rng.random() < EXPIRED_SHARE_JSONLD
+    days = rng.randint(50, 90) if expired else rng.randint(0, 45)
+    posted = datetime.combine(today - timedelta(days=days),
+                              time(rng.randint(7, 15), rng.randint(0, 59), rng.randint(0, 59)),
+                              tzinfo=ZoneInfo(emp.metro.tz))
+    valid_through = None
+    if expired:
+        valid_through = today - timedelta(days=rng.randint(1, 20))
+    elif emp.channel == "jsonld" and rng.random() < 0.5:
+        valid_through = posted.date() + timedelta(days=60)
+    structured_ok = emp.channel in ("lever", "jsonld")
+    offer = make_offer(rng, role.hourly, role.yearly, structured_ok)
+    prose = build_prose(rng, role, specialty, emp, emp.clinics[clinic], title, etype)
+    if like is not None:                # the same opening at a second clinic: same text
+        old, new = emp.clinics[like.clinic].label, emp.clinics[clinic].label
+        offer, posted = like.offer, like.posted + timedelta(minutes=3)
+        expired, valid_through = like.expired, like.valid_through
+        prose = replace(like.prose, summary=like.prose.summary.replace(old, new))
+    return Posting(
+        serial=serial, key=f"p{serial:05d}", employer=emp.index, clinic=clinic, role=role.id,
+        is_ma=role.is_ma, specialty=specialty, title=title, employment_type=etype,
+        offer=offer, prose=prose,
+        posted=posted, valid_through=valid_through, expired=expired, in_feed=False,
+        on_site=False, gh_id=4_100_000_002 + serial * 7_919,
+        lever_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        site_id=str(20_000 + serial), feed_id=700_000 + serial, style=_style(rng))
+
+
+def _ma_flags(rng: random.Random, n: int) -> list[bool]:
+    n_ma = round(MA_SHARE * n)
+    flags = [True] * n_ma + [False] * (n - n_ma)
+    rng.shuffle(flags)
+    for i in range(min(2, n)):        # the same-title pair (serials 0 and 1) is MA
+        if not flags[i] and True in flags[2:]:
+            j = flags.index(True, 2)
+            flags[i], flags[j] = True, False
+    return flags
+
+
+def generate_market(postings: int = 200, seed: int = 7, today: date = DEFAULT_TODAY) -> Market:
+    """A market of ``postings`` postings (~65% MA) at ~1 employer per 25 postings (min 6)."""
+    if postings < 1:
+        raise ValueError("postings must be at least 1")
+    employers = make_employers(seed, max(MIN_EMPLOYERS, round(postings / POSTINGS_PER_EMPLOYER)))
+    hosts = hosts_by_role(employers)
+    flags = _ma_flags(random.Random(f"{seed}:ma-flags"), postings)
+    built: list[Posting] = []
+    for serial in range(postings):
+        rng = random.Random(f"{seed}:posting:{serial}")
+        like = built[0] if serial == 1 and built[0].is_ma else None
+        built.append(build_posting(rng, serial, flags[serial], employers, hosts, today,
+                                   like=like, employer=0 if serial == 0 else None))
+    channel = {e.index: e.channel for e in employers}
+    live = [p.serial for p in built if not p.expired]
+    rng = random.Random(f"{seed}:spread")
+    in_feed = set(rng.sample(live, min(len(live), round(FEED_SHARE * postings))))
+    api = [s for s in live if channel[built[s].employer] != "jsonld"]
+    on_site = set(rng.sample(api, min(len(api), round(OVERLAP_SHARE * postings))))
+    final = tuple(replace(p, in_feed=p.serial in in_feed, on_site=p.serial in on_site)
+                  for p in built)
+    return Market(employers=employers, postings=final, seed=seed, today=today,
+                  next_serial=postings, lineage=str(seed))

@@ -1,0 +1,102 @@
+"""A generated market: its postings, ground truth, sources file, and evolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import yaml
+
+from majobs.demoboard import urls
+from majobs.demoboard.model import Changes, Employer, Posting, TruthPosting
+
+
+@dataclass(frozen=True)
+class Market:
+    employers: tuple[Employer, ...]
+    postings: tuple[Posting, ...]         # ordered by serial
+    seed: int
+    today: date
+    next_serial: int
+    lineage: str                          # seeds of this market's history ("7/3/5")
+
+    def employer_of(self, p: Posting) -> Employer:
+        return self.employers[p.employer]
+
+    def by_employer(self) -> dict[int, list[Posting]]:
+        out: dict[int, list[Posting]] = {e.index: [] for e in self.employers}
+        for p in self.postings:
+            out[p.employer].append(p)
+        return out
+
+    def posting(self, key: str) -> Posting:
+        for p in self.postings:
+            if p.key == key:
+                return p
+        raise KeyError(key)
+
+    def feed_names(self) -> list[str]:
+        names = {urls.feed_name(p): p.serial // urls.FEED_CHUNK
+                 for p in self.postings if p.in_feed}
+        return sorted(names, key=names.__getitem__)
+
+    def site_employers(self) -> list[Employer]:
+        """Employers with a JSON-LD careers site: JSON-LD ones, and API ones with overlaps."""
+        overlap = {p.employer for p in self.postings if p.on_site}
+        return [e for e in self.employers if e.channel == "jsonld" or e.index in overlap]
+
+    # ---- ground truth -------------------------------------------------------------------
+    def truth(self, base_url: str = "") -> list[TruthPosting]:
+        """One record per real-world posting. URLs are paths unless ``base_url`` is given."""
+        base = base_url.rstrip("/")
+        out = []
+        for p in self.postings:
+            emp = self.employer_of(p)
+            clinic = emp.clinics[p.clinic]
+            where = urls.served_at(emp, p)
+            out.append(TruthPosting(
+                key=p.key, title=p.title, employer=emp.name, is_ma=p.is_ma, role=p.role,
+                urls=tuple(base + path for path, _ in where),
+                sources=tuple(name for _, name in where),
+                city=clinic.city.name, state=clinic.city.state,
+                postal_code=clinic.city.postal_code,
+                pay=p.offer.truth() if p.offer else None, employment_type=p.employment_type,
+                date_posted=p.posted.date(), valid_through=p.valid_through, expired=p.expired,
+                required_certifications=p.prose.required_certs))
+        return out
+
+    # ---- sources file (DESIGN.md) ------------------------------------------------------
+    def sources(self, base_url: str) -> list[dict[str, Any]]:
+        base = base_url.rstrip("/")
+        out: list[dict[str, Any]] = []
+        sites = {e.index for e in self.site_employers()}
+        for emp in self.employers:
+            if emp.channel in ("greenhouse", "lever"):
+                out.append({"name": emp.slug, "kind": emp.channel, "board": emp.board,
+                            "api_url": base, "employer": emp.name, "allow_local": True})
+            if emp.index in sites:
+                entry: dict[str, Any] = {"name": urls.site_source_name(emp), "kind": "jsonld"}
+                if emp.source_style in (0, 2):
+                    entry["start_urls"] = [base + urls.careers_path(emp)]
+                if emp.source_style in (1, 2):
+                    entry["sitemap_urls"] = [base + urls.sitemap_path(emp)]
+                entry["allow_local"] = True
+                out.append(entry)
+        for name in self.feed_names():
+            out.append({"name": name, "kind": "feed", "url": base + urls.feed_path(name),
+                        "allow_local": True})
+        return out
+
+    def sources_yaml(self, base_url: str) -> str:
+        head = (f"# majobs demo board: {len(self.postings)} postings, seed {self.lineage}, "
+                f"served at {base_url.rstrip('/')}\n")
+        return head + yaml.safe_dump({"sources": self.sources(base_url)}, sort_keys=False,
+                                     allow_unicode=True)
+
+    # ---- change between crawls ---------------------------------------------------------
+    def evolve(self, seed: int) -> tuple[Market, Changes]:
+        """A later state of this market: a few postings added, edited and removed."""
+        from majobs.demoboard.evolve import evolve_market
+
+        return evolve_market(self, seed)
