@@ -193,6 +193,10 @@ def run_spiders(sources: list[tuple[dict[str, Any], dict[str, Any]]],
 
 
 def _child(job_file: str) -> None:
+    import warnings
+
+    # Warnings attributed to majobs code are errors, as in the pytest process.
+    warnings.filterwarnings("error", module=r"majobs(\.|$)")
     from scrapy.crawler import CrawlerProcess
 
     from majobs.crawl.settings import crawl_settings

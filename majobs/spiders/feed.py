@@ -67,6 +67,9 @@ class FeedSpider(SourceSpider):
         if not entries and feed.bozo and not feed.get("version"):
             self.count_error("bad_feed", f"{response.url}: {feed.get('bozo_exception')}")
             return
+        if feed.bozo:  # often harmless (an undeclared &nbsp;); may mean a cut-off feed
+            self.count("majobs/feed/malformed")
+            self.logger.warning("malformed feed %s: %s", response.url, feed.get("bozo_exception"))
         titles = [text(e.get("title")) or "" for e in entries]
         split = self.source.employer is None and bool(titles) and all(
             EMPLOYER_PREFIX.match(t) for t in titles)
