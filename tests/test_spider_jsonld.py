@@ -61,7 +61,10 @@ def build_site(srv: LocalServer, other: LocalServer) -> None:
     other.route("/care/jobs/elsewhere", page(ld(posting("MA Elsewhere"))), content_type=HTML)
     r("/care/jobs/", page(links=("/care/jobs/plain", "graph", "array", "?page=2", elsewhere,
                                  "mailto:hr@lakeside.example", "javascript:void(0)",
-                                 "file:///etc/passwd", "ftp://127.0.0.1/jobs.txt")), HTML)
+                                 "file:///etc/passwd", "ftp://127.0.0.1/jobs.txt",
+                                 "/care/api/jobs", "/care/brochure")), HTML)
+    r("/care/api/jobs", json.dumps([posting("MA From JSON API")]), "application/json")
+    r("/care/brochure", b"%PDF-1.4 not really", "application/pdf")
     r("/care/jobs/plain", page(ld(posting("MA Plain", identifier={
         "@type": "PropertyValue", "name": "Req", "value": "REQ-1"}))), HTML)
     r("/care/jobs/graph", page(ld({"@context": "https://schema.org", "@graph": [
@@ -139,6 +142,7 @@ def test_site_crawl_stays_on_site(crawls: dict[str, Any]) -> None:
     assert crawls["other_requests"] == []
     assert "/care/postings/no" not in crawls["requests"]   # sitemap pages are not crawled on
     assert "/care/jobs/?page=3" in crawls["requests"]      # pagination is
+    assert "/care/api/jobs" in crawls["requests"]           # fetched, but JSON is not a page
     assert crawls["site"].stat("majobs/jsonld/offsite_links_skipped") >= 2
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
@@ -109,8 +109,8 @@ class JsonLdSpider(SourceSpider):
                 yield request
 
     def parse_page(self, response: Response, follow: bool = True) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            return  # an image or PDF linked from the site
+        if not isinstance(response, HtmlResponse | XmlResponse):
+            return  # an image, a PDF or JSON linked from the site
         page = read_page(response.text, response.url)
         for reason, detail in page.problems:
             self.count_error(reason, detail)
