@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import asdict
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -197,15 +198,16 @@ MAX_TEXT_CHARS = 20_000   # a posting's text past this is repeated boilerplate
 MIN_SHINGLES = 5          # below this there is too little text to tell: never similar
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=4096)  # the store compares one candidate's text with many items
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
     words = _WORD_RE.findall(_fold(text[:MAX_TEXT_CHARS]))
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return frozenset(zip(words, words[1:], words[2:], strict=False))
 
 
 def containment(a: str | None, b: str | None) -> float:
     """Share of the smaller text's word 3-grams that the other text also holds (0..1)."""
-    sa = _shingles(a) if isinstance(a, str) else set()
-    sb = _shingles(b) if isinstance(b, str) else set()
+    sa = _shingles(a) if isinstance(a, str) else frozenset()
+    sb = _shingles(b) if isinstance(b, str) else frozenset()
     if len(sa) < MIN_SHINGLES or len(sb) < MIN_SHINGLES:
         return 0.0
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -145,6 +146,26 @@ def test_same_title_at_two_clinics_is_two_postings(
     assert result.new == 2 and len(set(result.posting_ids)) == 2
 
 
+def test_one_source_listing_two_near_identical_openings_keeps_both(
+        db_sessions: sessionmaker[Session], make_item: MakeItem) -> None:
+    # two shifts at one clinic: the text differs in one sentence only
+    days = make_item(1, title="Medical Assistant")
+
+    def shift(hours: str) -> str:
+        return re.sub(r"Schedule: [^.]*\.", f"Schedule: {hours}.", days.text)
+
+    evenings = make_item(2, title="Medical Assistant", text=shift("evenings, 2pm to 10pm"))
+    first = _upsert(db_sessions, "clinic-a", [days, evenings], T0)
+    later = make_item(3, title="Medical Assistant", text=shift("Saturday and Sunday"))
+    second = _upsert(db_sessions, "clinic-a", [later], T0 + timedelta(days=1))
+    assert len(set(first.posting_ids + second.posting_ids)) == 3
+    # ... while another source's copy of one of them joins it
+    copy = make_item(9, source="board-b", url="https://b.example/9", title="Medical Assistant",
+                     text="Apply today! " + evenings.text)
+    third = _upsert(db_sessions, "board-b", [copy], T0 + timedelta(days=1))
+    assert third.posting_ids == [first.posting_ids[1]]
+
+
 def test_different_openings_same_key_stay_apart(
         db_sessions: sessionmaker[Session], make_item: MakeItem) -> None:
     # same employer, title and place, two openings: shared boilerplate, other duties
@@ -221,3 +242,19 @@ def test_odd_values_are_stored_without_crashing(db_sessions: sessionmaker[Sessio
         assert "\x00" not in p.title and p.city is None and p.pay_min is None
         assert p.ma_confidence is None and p.tags == {"skills": []}
         assert p.valid_through == datetime(2025, 12, 31, 23, 59, tzinfo=UTC)
+
+
+def test_batches_larger_than_one_sql_chunk(db_sessions: sessionmaker[Session],
+                                           make_item: MakeItem,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from majobs.db import batching
+
+    monkeypatch.setattr(batching, "CHUNK", 3)
+    items = [make_item(n) for n in range(1, 12)]
+    first = _upsert(db_sessions, "clinic-a", items, T0)
+    items[4] = make_item(5, pay=(50.0, 55.0))
+    again = _upsert(db_sessions, "clinic-a", items, T0 + timedelta(days=1))
+    assert (first.new, again.updated, again.unchanged) == (11, 1, 10)
+    assert again.posting_ids == first.posting_ids and len(set(first.posting_ids)) == 11
+    with db_sessions.begin() as session:
+        assert {s.last_seen for s in session.scalars(select(Sighting))} == {T0 + timedelta(days=1)}

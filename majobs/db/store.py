@@ -3,7 +3,8 @@
 ``upsert_postings`` finds each item's posting in a few queries per batch:
 1. this source's sighting with the same external key;
 2. any source's sighting with the same canonical URL (same posting, another source);
-3. an active posting with the same ``dedup_key`` and similar text (``dedup.similar``);
+3. an active posting with the same ``dedup_key`` and similar text (``dedup.similar``)
+   that this source does not list already (one source listing two items = two openings);
 4. else a new posting.
 Sightings are written with dialect upserts on UNIQUE(source_id, external_key), so
 concurrent writers never create two sightings for one key.
@@ -12,16 +13,16 @@ concurrent writers never create two sightings for one key.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from majobs import dedup
+from majobs.db import resolve
+from majobs.db.batching import chunks, dialect_insert
 from majobs.db.models import Posting, Sighting, Source
 from majobs.db.queries import export_postings, posting_counts
 from majobs.db.rows import Entry, make_entry
@@ -31,34 +32,10 @@ from majobs.items import JobPostingItem
 from majobs.sources import SourceConfig
 
 __all__ = [  # the store's whole surface: callers need no other db module
-    "UpsertResult", "ensure_source", "expire_missing", "expire_past_valid_through",
-    "export_postings", "finish_run", "posting_counts", "run_history", "source_health",
-    "start_run", "upsert_postings",
+    "UpsertResult", "chunks", "ensure_source", "expire_missing",
+    "expire_past_valid_through", "export_postings", "finish_run", "posting_counts",
+    "run_history", "source_health", "start_run", "upsert_postings",
 ]
-
-CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
-T = TypeVar("T")
-
-
-def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for v in values:
-        batch.append(v)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def dialect_insert(session: Session, model: Any) -> Any:
-    """``INSERT`` that knows ``ON CONFLICT`` for this session's backend."""
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(model)
-    if name == "sqlite":
-        return sqlite.insert(model)
-    raise NotImplementedError(f"no upsert for database {name!r}")
 
 
 @dataclass
@@ -84,85 +61,6 @@ def ensure_source(session: Session, cfg: SourceConfig) -> int:
 
 
 # ---------------------------------------------------------------------------------------
-# finding each entry's posting
-
-def _match_own_sightings(session: Session, source_id: int, entries: dict[str, Entry]) -> None:
-    """Also locks those sightings (PostgreSQL), in key order, bytewise like Python's sort:
-    concurrent writers then take row locks in one order and cannot deadlock."""
-    key = Sighting.external_key
-    if session.get_bind().dialect.name == "postgresql":
-        key = key.collate("C")
-    for keys in chunks(sorted(entries)):
-        rows = session.execute(
-            select(Sighting.external_key, Sighting.id, Sighting.posting_id,
-                   Sighting.content_hash)
-            .where(Sighting.source_id == source_id, Sighting.external_key.in_(keys))
-            .order_by(key).with_for_update(key_share=True))
-        for key, sid, pid, old_hash in rows:
-            e = entries[key]
-            e.sighting_id, e.posting_id, e.old_hash = sid, pid, old_hash
-
-
-def _match_by_url(session: Session, todo: list[Entry]) -> None:
-    urls = {e.canonical_url for e in todo if e.canonical_url}
-    found: dict[str, int] = {}
-    for batch in chunks(sorted(urls)):
-        rows = session.execute(
-            select(Sighting.canonical_url, Sighting.posting_id)
-            .where(Sighting.canonical_url.in_(batch))
-            .order_by(Sighting.first_seen, Sighting.id))
-        for url, pid in rows:
-            found.setdefault(url, pid)  # the earliest sighting's posting
-    for e in todo:
-        if e.canonical_url in found:
-            e.posting_id = found[e.canonical_url]
-
-
-def _match_near_duplicates(session: Session, todo: list[Entry]) -> None:
-    keys = {e.values["dedup_key"] for e in todo if e.values["dedup_key"]}
-    candidates: dict[str, list[tuple[int, str]]] = {}
-    for batch in chunks(sorted(keys)):
-        rows = session.execute(
-            select(Posting.dedup_key, Posting.id,
-                   func.substr(Posting.description_text, 1, dedup.MAX_TEXT_CHARS))
-            .where(Posting.dedup_key.in_(batch), Posting.status == "active")
-            .order_by(Posting.id))
-        for key, pid, text in rows:
-            candidates.setdefault(key, []).append((pid, text or ""))
-    for e in todo:
-        text = e.values["description_text"]
-        for pid, other in candidates.get(e.values["dedup_key"], ()):
-            if dedup.similar(text, other):
-                e.posting_id = pid
-                break
-
-
-def _group_new(todo: list[Entry]) -> list[tuple[Entry, list[Entry]]]:
-    """New postings: (leader, followers). Followers are the same posting within the batch,
-    by canonical URL or near-duplicate text, and share the leader's posting."""
-    groups: list[tuple[Entry, list[Entry]]] = []
-    by_url: dict[str, int] = {}
-    by_key: dict[str, list[int]] = {}
-    for e in todo:
-        url, key = e.canonical_url, e.values["dedup_key"]
-        g = by_url.get(url) if url else None
-        if g is None and key:
-            text = e.values["description_text"]
-            g = next((i for i in by_key.get(key, ())
-                      if dedup.similar(text, groups[i][0].values["description_text"])), None)
-        if g is None:
-            g = len(groups)
-            groups.append((e, []))
-            if key:
-                by_key.setdefault(key, []).append(g)
-        else:
-            groups[g][1].append(e)
-        if url:
-            by_url.setdefault(url, g)
-    return groups
-
-
-# ---------------------------------------------------------------------------------------
 # writing
 
 def _insert_postings(session: Session, leaders: Sequence[Entry], now: datetime) -> None:
@@ -170,8 +68,9 @@ def _insert_postings(session: Session, leaders: Sequence[Entry], now: datetime) 
         return
     rows = [{**e.values, "is_ma": e.is_ma, "status": "active", "first_seen": now,
              "last_seen": now, "updated_at": now} for e in leaders]
+    table = Posting.__table__  # Core statements: the ORM's bulk layer costs more than SQL
     ids = session.scalars(
-        insert(Posting).returning(Posting.id, sort_by_parameter_order=True), rows).all()
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
     for e, pid in zip(leaders, ids, strict=True):
         e.posting_id = pid
 
@@ -261,7 +160,12 @@ def _update_postings(session: Session, entries: list[Entry], created: set[int | 
         else:
             result.unchanged += 1
     if rewrites:
-        session.execute(update(Posting), sorted(rewrites.values(), key=lambda r: r["id"]))
+        table = Posting.__table__
+        first = next(iter(rewrites.values()))
+        stmt = (update(table).where(table.c.id == bindparam("pid"))
+                .values({c: bindparam(c) for c in first if c != "id"}))
+        session.execute(stmt, [{**{k: v for k, v in r.items() if k != "id"}, "pid": r["id"]}
+                               for _, r in sorted(rewrites.items())])
     for batch in chunks(sorted(revive)):
         session.execute(
             update(Posting).where(Posting.id.in_(batch), Posting.status == "expired")
@@ -292,13 +196,13 @@ def upsert_postings(session: Session, source_id: int, run_id: int | None,
         slots.append(entry.key)
     result.dropped = dict(dropped)
 
-    _match_own_sightings(session, source_id, entries)
+    resolve.match_own_sightings(session, source_id, entries)
     todo = [e for e in entries.values() if e.posting_id is None]
-    _match_by_url(session, todo)
+    resolve.match_by_url(session, todo)
     todo = [e for e in todo if e.posting_id is None]
-    _match_near_duplicates(session, todo)
+    resolve.match_near_duplicates(session, source_id, todo)
     todo = [e for e in todo if e.posting_id is None]
-    groups = _group_new(todo)
+    groups = resolve.group_new(todo)
     leaders = [g[0] for g in groups]
     _insert_postings(session, leaders, now)
     for leader, followers in groups:
