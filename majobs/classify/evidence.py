@@ -1,20 +1,17 @@
-"""Body evidence: which MA tasks, MA words and contrary signs a posting's text shows.
-
-All body patterns are joined into one regex with a named group per category, so a
-posting's text is scanned once however many categories there are.
-"""
+"""Body evidence: which MA tasks, MA words and contrary signs a posting's text shows."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from majobs.classify.lexicon import MA_WORD_TERMS, NEGATIVE_KINDS, TASK_TERMS
+from majobs.classify.triggers import TriggerIndex
 
 _WEIGHTS = {name: weight for name, (weight, _) in TASK_TERMS.items()}
 
 
-def _groups() -> dict[str, str]:
+def body_patterns() -> dict[str, str]:
+    """Every body category and its regex: tasks, MA words, strong/weak negatives."""
     groups = {f"task_{name}": rx for name, (_, rx) in TASK_TERMS.items()}
     groups["ma_words"] = MA_WORD_TERMS
     for kind, (strong, weak, _) in NEGATIVE_KINDS.items():
@@ -25,10 +22,7 @@ def _groups() -> dict[str, str]:
     return groups
 
 
-# Negative kinds first: where a word could read both ways ("medication assistant"),
-# the contrary reading wins the position.
-_GROUPS = dict(sorted(_groups().items(), key=lambda kv: not kv[0].startswith(("strong", "weak"))))
-_SCANNER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _GROUPS.items()))
+BODY_INDEX = TriggerIndex(body_patterns())
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +37,7 @@ class Evidence:
 
 def scan(text: str) -> Evidence:
     """Evidence in ``text``, which must already be lower-cased."""
-    found: dict[str, set[str]] = {}
-    for match in _SCANNER.finditer(text):
-        found.setdefault(match.lastgroup or "", set()).add(match.group())
-    terms = {name: frozenset(words) for name, words in found.items()}
+    terms = {name: frozenset(words) for name, words in BODY_INDEX.find(text).items()}
     tasks = sum(w for name, w in _WEIGHTS.items() if f"task_{name}" in terms)
     against = frozenset(
         kind for kind, (_, _, weak_needed) in NEGATIVE_KINDS.items()

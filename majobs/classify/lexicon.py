@@ -21,7 +21,7 @@ MA_PHRASE = re.compile(
 )
 
 # MA credentials written as titles; each can collide (see VOIDED_BY below).
-MA_CREDENTIAL = re.compile(r"\b(?:C?CMA|RMA|NCMA|CMAC|MA-[CR])\b", re.IGNORECASE)
+MA_CREDENTIAL = re.compile(r"\b(?:CMA|CCMA|RMA|NCMA|CMAC|MA-[CR])\b", re.IGNORECASE)
 
 # Bare "MA": upper case, whole token, not "MA-C" (a credential, above).
 MA_ABBREV = re.compile(r"(?-i:\bMA\b)(?!-[A-Za-z])")
@@ -70,7 +70,7 @@ REJECT_FAMILIES: dict[str, str] = {
     "medication_aide": r"\bmedication\s+(?:aide|assistant|tech\w*)|\bmed(?:ical)?\s+aide\b"
     r"|\b(?:QMA|CMT)\b|\bmed\s*tech\b",
     "nursing_assistant": r"\bnurs(?:e|ing)\s+(?:assistant|aide|tech\w*|attendant|extern)"
-    r"|\b(?:C\.?N\.?A|STNA|GNA|LNA)\b|\bpatient\s+care\s+(?:tech\w*|associate|assistant|attendant)"
+    r"|\b(?:CNA|STNA|GNA|LNA)\b|\bpatient\s+care\s+(?:tech\w*|associate|assistant|attendant)"
     r"|\b(?:PCT|PCA)\b|\bcare\s+partner\b",
     "home_health_aide": r"\bhome\s+health\s+(?:aide|assistant|attendant)|\bHHA\b"
     r"|\bpersonal\s+care\s+(?:aide|assistant|attendant)|\bcaregiver\b|\bcompanion\b"
@@ -105,7 +105,8 @@ REJECT_FAMILIES: dict[str, str] = {
     "front_office": r"\breceptionist\b|\bfront\s+desk\b|\bschedul(?:er|ing)\b|\bsecretary\b"
     r"|\bunit\s+(?:clerk|coordinator)\b|\bpatient\s+(?:access|services?|registration)\b"
     r"|\bregistration\b|\bclerk\b|\bcall\s+center\b|\bcustomer\s+service\b|\bcoordinator\b",
-    "office_support": r"\b(?:medical\s+)?administrative\s+assistant|\bexecutive\s+assistant"
+    "office_support": r"\badministrative\s+assistant|\bmedical\s+administrative\s+assistant"
+    r"|\bexecutive\s+assistant"
     r"|\boffice\s+(?:assistant|clerk|manager)|\bdata\s+entry\b",
 }
 
@@ -152,13 +153,14 @@ TASK_TERMS: dict[str, tuple[float, str]] = {
                         r"|doctors?|clinicians?|\w*ologists?|podiatrists?|optometrists?"
                         r"|chiropractors?)\b|\bminor\s+(?:\S+\s+)?procedures\b|\bsutures?\b"
                         r"|\bbiops(?:y|ies)\b|\bsplint\w*|\bwound\s+care\b"),
-    "history": (1.0, r"(?:medical|patient|case)\s+histor\w*|\bhistories\b|chief\s+complaint"
+    "history": (1.0, r"medical\s+histor\w*|patient\s+histor\w*|case\s+histor\w*|\bhistories\b"
+                r"|chief\s+complaint"
                 r"|medication\s+reconciliation|reconcil\w*\s+medications|\bmed\s+rec\b"),
     "lab": (1.0, r"point[-\s]of[-\s]care|\bpoct\b|clia[-\s]waived|urinalysis|\burine\s+\w+"
             r"|rapid\s+(?:strep|flu|covid|tests?)|\bstrep\b|\bspecimens?\b|venipuncture"
             r"|phlebotomy|blood\s+draws?|draw\s+(?:blood|labs)|lab\s+draws|finger\s*sticks?"
             r"|\bglucose\b|\ba1c\b|drug\s+screens?|\bswabs?\b"),
-    "diagnostic_tests": (1.0, r"\b(?:ekg|ecg)s?\b|electrocardiogram|spirometry|audiogram\w*"
+    "diagnostic_tests": (1.0, r"\bekgs?\b|\becgs?\b|electrocardiogram|spirometry|audiogram\w*"
                          r"|holter|nebuli[sz]er|hearing\s+screen\w*|vision\s+screen\w*"
                          r"|visual\s+acuity|tonometry|\biop\b|visual\s+fields?|refraction"
                          r"|\bdilat\w*|eye\s+(?:drops|pressure)|\bpupils?\b"),
@@ -170,7 +172,8 @@ TASK_TERMS: dict[str, tuple[float, str]] = {
 
 # The posting names the MA role or an MA credential / accreditation.
 MA_WORD_TERMS = (
-    r"medical\s+assist(?:ant|ing)s?|asistentes?\s+m[eé]dic[oa]|\b(?:c?cma|rma|ncma|cmac)\b"
+    r"medical\s+assist(?:ant|ing)s?|asistentes?\s+m[eé]dic[oa]|\bcma\b|\bccma\b|\brma\b"
+    r"|\bncma\b|\bcmac\b"
     r"|\bma-[cr]\b|\baama\b|\bncct\b|\bamca\b|caahep|abhes"
 )
 
@@ -179,10 +182,10 @@ NEGATIVE_KINDS: dict[str, tuple[str, str, int]] = {
     "pa": (r"nccpa|\bpance\b|arc-pa|physician\s+assistant\s+(?:program|licen\w*|degree)"
            r"|\bpa\s+(?:licen\w*|program)",
            r"\bdiagnos(?:e|es|ing)\b|\bprescrib(?:e|es|ing)\b|prescriptive|\bdea\b"
-           r"|(?:collaborating|supervising)\s+physician|treatment\s+plans?"
+           r"|collaborating\s+physician|supervising\s+physician|treatment\s+plans?"
            r"|order\s+and\s+interpret|\bpa-c\b|first\s+assist", 2),
     "ltc": (r"assisted\s+living|long[-\s]term\s+care|nursing\s+(?:home|facilit\w+)"
-            r"|skilled\s+nursing|memory\s+care|\bmed(?:ication)?\s+pass\b|\be?mar\b"
+            r"|skilled\s+nursing|memory\s+care|\bmed(?:ication)?\s+pass\b|\bemar\b|the\s+mar\b"
             r"|medication\s+administration\s+record|medication\s+aides?|\bmed\s+aides?"
             r"|\bqma\b|senior\s+living|\bsnf\b|activities\s+of\s+daily\s+living|\badls?\b"
             r"|medication\s+assistant|nurse\s+aide\s+registry|state\s+tested",
@@ -199,7 +202,7 @@ NEGATIVE_KINDS: dict[str, tuple[str, str, int]] = {
             r"\banimals?\b|\bpets?\b|canine|feline|\bdogs?\b|\bcats?\b|\bvet\b", 3),
     "dental": ("", r"\bdental\b|\bdentists?\b|chairside|hygienist|\brda\b|orthodont\w*"
                r"|coronal\s+polish|sealants?|radiographs", 2),
-    "nurse_license": (r"nclex|\b(?:rn|lpn|lvn)\s+licen\w*|nursing\s+licen\w*"
+    "nurse_license": (r"nclex|\brn\s+licen\w*|\blpn\s+licen\w*|\blvn\s+licen\w*|nursing\s+licen\w*"
                       r"|school\s+of\s+nursing", "", 0),
     "admin_only": (r"no\s+clinical\s+duties|non-?clinical\s+role|not\s+a\s+clinical"
                    r"|no\s+patient\s+care", "", 0),
@@ -207,7 +210,7 @@ NEGATIVE_KINDS: dict[str, tuple[str, str, int]] = {
                        r"|\bor\s+cases\b|first\s+assist", "", 0),
     "research": (r"clinical\s+trials?|\birb\b|case\s+report\s+forms?|study\s+visits", "", 0),
     "psych": (r"psychiatric|de-?escalat\w*|safety\s+checks|residential\s+treatment", "", 0),
-    "ophth_cert": (r"\b(?:coa|cot|comt)\b|jcahpo", "", 0),
+    "ophth_cert": (r"\bcoa\b|\bcot\b|\bcomt\b|jcahpo", "", 0),
     # Collisions of MA credential acronyms (DOMAIN 2).
     "finance": (r"management\s+accountant|\bcpa\b|month-end|general\s+ledger", "", 0),
     "returns": (r"return\s+merchandise|returns?\s+authori[sz]ation", "", 0),

@@ -21,7 +21,6 @@ _FOLD = str.maketrans({
     **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
 })
 _TAG = re.compile(r"<[^<>]{0,2000}>")
-_SPACE = re.compile(r"\s+")
 
 
 def as_text(value: object) -> str:
@@ -47,8 +46,9 @@ def clean(value: object, limit: int) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _TAG.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.translate(_FOLD).split())
 
 
 def clean_title(value: object) -> str:

@@ -14,6 +14,7 @@ from majobs.classify.lexicon import (
     REJECT_FAMILIES,
     TITLE_NOISE,
 )
+from majobs.classify.triggers import pattern_keys, word_keys
 
 # (kind, family, pattern), in the order a tie is resolved.
 _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
@@ -25,6 +26,8 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     *(("ambiguous", name, re.compile(rx, re.I))
       for name, (rx, _, _) in AMBIGUOUS_FAMILIES.items()),
 ]
+# Word starts a title needs before a pattern is worth running (None: always run).
+_KEYS = [pattern_keys(pattern.pattern) for _, _, pattern in _PATTERNS]
 
 # What may stand between two roles for the title to offer both ("CNA / Medical
 # Assistant", "LPN or MA", "Front Desk & Certified MA").
@@ -61,9 +64,11 @@ class TitleReading:
 def read_title(title: str) -> TitleReading:
     # Blank (not delete) noise so the spans still index the same string.
     text = TITLE_NOISE.sub(lambda m: " " * len(m.group()), title)
+    title_keys = word_keys(text.lower())
     found = [
         Span(kind, family or m.group().lower(), m.start(), m.end())
-        for kind, family, pattern in _PATTERNS
+        for (kind, family, pattern), keys in zip(_PATTERNS, _KEYS, strict=True)
+        if keys is None or not keys.isdisjoint(title_keys)
         for m in pattern.finditer(text)
     ]
     phrases = [s for s in found if s.kind == "ma_phrase"]
