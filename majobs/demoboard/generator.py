@@ -42,9 +42,11 @@ def _make_employer(rng: random.Random, index: int, channel: str,
         slug += "-2"
     taken.update((name, slug, slug.replace("-", "")))
     n_clinics = max(2 if index == 0 else 1, rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0])
+    # Distinct ZIPs first; a second clinic in the same ZIP only when the metro runs out.
+    cities = rng.sample(metro.cities, min(n_clinics, len(metro.cities)))
+    cities += [rng.choice(metro.cities) for _ in range(n_clinics - len(cities))]
     clinics: list[Clinic] = []
-    for _ in range(n_clinics):
-        city = rng.choice(metro.cities)
+    for city in cities:
         label = city.name
         if any(c.city.name == city.name for c in clinics):
             label = f"{rng.choice(DIRECTIONS)} {city.name}"
@@ -88,7 +90,8 @@ def build_posting(rng: random.Random, serial: int, is_ma: bool,
     if like is not None:
         role, emp = ROLES[like.role], employers[like.employer]
         specialty, title, etype = like.specialty, like.title, like.employment_type
-        clinic = (like.clinic + 1) % len(emp.clinics)
+        here = emp.clinics[like.clinic].city.postal_code
+        clinic = next(i for i, c in enumerate(emp.clinics) if c.city.postal_code != here)
     else:
         pool = [r for r in (MA_ROLES if is_ma else LOOKALIKE_ROLES) if hosts.get(r.id)]
         if employer is not None:
@@ -114,7 +117,8 @@ def build_posting(rng: random.Random, serial: int, is_ma: bool,
     if expired:
         valid_through = today - timedelta(days=rng.randint(1, 20))
     elif emp.channel == "jsonld" and rng.random() < 0.5:
-        valid_through = posted.date() + timedelta(days=60)
+        # Far enough ahead that the board stays "active" when crawled months after `today`.
+        valid_through = posted.date() + timedelta(days=rng.choice((180, 270, 365)))
     structured_ok = emp.channel in ("lever", "jsonld")
     offer = make_offer(rng, role.hourly, role.yearly, structured_ok)
     prose = build_prose(rng, role, specialty, emp, emp.clinics[clinic], title, etype)

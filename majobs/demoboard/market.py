@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,11 +31,12 @@ class Market:
             out[p.employer].append(p)
         return out
 
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Posting]:
+        return {p.key: p for p in self.postings}
+
     def posting(self, key: str) -> Posting:
-        for p in self.postings:
-            if p.key == key:
-                return p
-        raise KeyError(key)
+        return self._by_key[key]
 
     def feed_names(self) -> list[str]:
         names = {urls.feed_name(p): p.serial // urls.FEED_CHUNK

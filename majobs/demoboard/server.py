@@ -52,6 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "majobs-demoboard/0.1"
     timeout = 30                      # drop idle keep-alive connections
+    wbufsize = 65536                  # headers + body leave in one write (flushed per request)
     server: _HTTPServer
 
     def do_GET(self) -> None:
@@ -85,6 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # No Nagle: a small response must not wait ~40 ms for the client's delayed ACK.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.board._connections.add(self.connection)
 
     def finish(self) -> None:
@@ -98,6 +101,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     board: DemoBoardServer
+
+
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6
 
 
 class DemoBoardServer:
@@ -123,7 +130,8 @@ class DemoBoardServer:
     def start(self) -> DemoBoardServer:
         if self._httpd is not None:
             return self
-        self._httpd = _HTTPServer((self.host, self.port), _Handler)
+        cls = _HTTPServer6 if ":" in self.host else _HTTPServer
+        self._httpd = cls((self.host.strip("[]"), self.port), _Handler)
         self._httpd.board = self
         self.port = self._httpd.server_address[1]
         self.stopping = False
@@ -155,7 +163,7 @@ class DemoBoardServer:
     # ---- content ------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        host = f"[{self.host.strip('[]')}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
     def _routes_for(self, market: Market) -> Routes:
