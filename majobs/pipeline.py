@@ -25,7 +25,7 @@ from majobs.db.engine import default_url, make_engine, session_factory
 from majobs.items import JobPostingItem
 from majobs.normalize.dates import parse_date, parse_datetime
 from majobs.normalize.employment import employment_type_from_text, parse_employment_type
-from majobs.normalize.html_text import clean_description, clean_text
+from majobs.normalize.html import clean_description, clean_text
 from majobs.normalize.location import parse_locations
 from majobs.normalize.pay import parse_pay
 from majobs.taxonomy import get_tagger

@@ -49,6 +49,8 @@ def demo_command(postings: int, db_url: str, seed: int) -> int:
     from majobs.demoboard.server import DemoBoardServer
 
     cfg = load_config()
+    # The board is local: no need to be gentle with it (real sources keep AutoThrottle).
+    cfg["crawl"].update(autothrottle=False, concurrent_requests_per_domain=16)
     workdir = Path("majobs-demo")
     workdir.mkdir(exist_ok=True)
     market = generate_market(postings=postings, seed=seed)

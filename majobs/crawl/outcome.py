@@ -47,8 +47,8 @@ def assess_run(stats: dict[str, Any], reason: str, items: int,
         shown = errors[:3]
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         problems.append("; ".join(shown) + more)
-    elif stats.get("log_count/ERROR", 0):
-        problems.append(f"{stats['log_count/ERROR']} error(s) logged")
+    # Not stats["log_count/ERROR"]: Scrapy counts every ERROR line of the process in
+    # every crawler's stats, so one failing source would taint the others.
     complete = not problems
     if complete:
         return Assessment("success", True, [])

@@ -58,6 +58,17 @@ def _snapshot(crawler: Crawler, row: SourceProgress) -> None:
     row.done = "finish_reason" in stats
 
 
+def _expire_past_deadlines(db_url: str) -> int:
+    """Postings whose validThrough has passed expire, whichever source they came from."""
+    from datetime import UTC, datetime
+
+    from majobs.db import store
+    from majobs.db.engine import make_engine, session_factory
+
+    with session_factory(make_engine(db_url)).begin() as session:
+        return store.expire_past_valid_through(session, datetime.now(UTC))
+
+
 def run_crawl(sources: list[SourceConfig], db_url: str, config: dict[str, Any] | None = None,
               on_progress: ProgressFn | None = None, log_level: str = "WARNING") -> list[int]:
     """Crawl ``sources`` into ``db_url``; returns the crawl run ids (one per source)."""
@@ -81,6 +92,7 @@ def run_crawl(sources: list[SourceConfig], db_url: str, config: dict[str, Any] |
         loop = task.LoopingCall(tick)
         loop.start(0.5, now=True)
     process.start()
+    _expire_past_deadlines(db_url)
     for crawler, row in rows:
         _snapshot(crawler, row)
     if on_progress is not None:
