@@ -201,7 +201,10 @@ def test_split_alternatives(pattern: str, branches: list[str]) -> None:
     (r"\bvital\s+signs?", {"vit"}),
     (r"\b(?:ekg|ecg)s?\b", {"ekg", "ecg"}),
     (r"(?-i:\bPA\b)", {"pa"}),
-    (r"\bma-[cr]\b", {"ma"}),
+    (r"\bma-[cr]\b", {"ma"}),                # a two-letter key is a whole word...
+    (r"\bpa\s+licen\w*", {"pa"}),
+    (r"de-?escalat\w*", None),               # ...so "de" cannot key "deescalate"
+    (r"(?:ma|pa)tient", {"mat", "pat"}),
     (r"\be?mar\b", None),                 # optional first letter: no safe key
     (r"(?:medical\s+)?administrative", None),
     (r"\\s+x", None),

@@ -209,7 +209,8 @@ NEGATIVE_KINDS: dict[str, tuple[str, str, int]] = {
     "operating_room": (r"operating\s+room|sterile\s+field|scrub\s+in\b|intraoperative"
                        r"|\bor\s+cases\b|first\s+assist", "", 0),
     "research": (r"clinical\s+trials?|\birb\b|case\s+report\s+forms?|study\s+visits", "", 0),
-    "psych": (r"psychiatric|de-?escalat\w*|safety\s+checks|residential\s+treatment", "", 0),
+    "psych": (r"psychiatric|de-escalat\w*|deescalat\w*|safety\s+checks"
+              r"|residential\s+treatment", "", 0),
     "ophth_cert": (r"\bcoa\b|\bcot\b|\bcomt\b|jcahpo", "", 0),
     # Collisions of MA credential acronyms (DOMAIN 2).
     "finance": (r"management\s+accountant|\bcpa\b|month-end|general\s+ledger", "", 0),

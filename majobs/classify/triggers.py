@@ -3,14 +3,16 @@
 Python's ``re`` tries every branch of an alternation at every position, so a few
 hundred terms over 3 KB of text cost milliseconds. But a branch that starts with a
 literal ("vital\\s+signs?") can only match where a word starts with its first letters.
-So each branch is indexed by the first two or three letters of its literal prefix
-("vit"), the text is split into words once, and a branch is tried only at the words
-that start with its key. Keys are ASCII: the lexicon is English plus a little Spanish.
+So each branch is indexed by the first three letters of its literal prefix ("vit"),
+or by a whole two-letter word ("pa" in "pa license"), the text is split into words
+once, and a branch is tried only at the words that start with its key. Keys are
+ASCII: the lexicon is English plus a little Spanish.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _WORD = re.compile(r"[a-z0-9]+")
 _KEY = re.compile(r"[a-z0-9]{2,}")
@@ -74,8 +76,8 @@ def _group_end(pattern: str, start: int) -> int:
     return -1
 
 
-def literal_prefix(branch: str) -> str:
-    """The literal text every match of ``branch`` starts with, lower-cased."""
+def _literal_run(branch: str) -> tuple[str, str]:
+    """The literal text every match of ``branch`` starts with, and the pattern after it."""
     branch, out, i = _skip_openers(branch), [], 0
     while i < len(branch):
         c, step = branch[i], 1
@@ -89,39 +91,60 @@ def literal_prefix(branch: str) -> str:
             break                              # optional or repeated: not certain
         out.append(c)
         i += step
-    return "".join(out).lower()
+    return "".join(out).lower(), branch[i:]
+
+
+def literal_prefix(branch: str) -> str:
+    """The literal text every match of ``branch`` starts with, lower-cased."""
+    return _literal_run(branch)[0]
 
 
 def branch_keys(branch: str) -> frozenset[str] | None:
     """Word starts one of which a match of ``branch`` begins with; None if unknown.
 
-    "vital\\s+signs?" -> {"vit"}; "(?:ekg|ecg)s?" -> {"ekg", "ecg"}.
+    "vital\\s+signs?" -> {"vit"}; "(?:ekg|ecg)s?" -> {"ekg", "ecg"}. A two-letter key
+    is a whole word ("pa" in "pa\\s+licen"): it is returned only when what follows
+    cannot continue the word, so "patient" never has to try it.
     """
     branch = _skip_openers(branch)
     if branch.startswith("(?:"):
         end = _group_end(branch, 0)
         if end < 0 or branch[end + 1: end + 2] in _QUANTIFIER:
             return None
-        return pattern_keys(branch[3:end])
-    key = _KEY.match(literal_prefix(branch))
-    return frozenset({key.group()[:3]}) if key else None
+        rest = branch[end + 1:]
+        return _union(branch_keys(alt + rest) for alt in split_alternatives(branch[3:end]))
+    prefix, rest = _literal_run(branch)
+    key = _KEY.match(prefix)
+    if not key:
+        return None
+    word = key.group()
+    if len(word) >= 3:
+        return frozenset({word[:3]})
+    return frozenset({word}) if len(prefix) > 2 or _ends_word(rest) else None
 
 
-def pattern_keys(pattern: str) -> frozenset[str] | None:
-    """Word starts one of which a text needs for ``pattern`` to match; None if unknown."""
+def _ends_word(rest: str) -> bool:
+    return not rest or rest.startswith((r"\s", r"\b", ")", "|")) or (
+        not rest[0].isalnum() and rest[0] not in "\\([." and rest[1:2] not in _QUANTIFIER)
+
+
+def _union(key_sets: Iterator[frozenset[str] | None]) -> frozenset[str] | None:
     keys: set[str] = set()
-    for branch in split_alternatives(pattern):
-        found = branch_keys(branch)
+    for found in key_sets:
         if found is None:
             return None
         keys |= found
     return frozenset(keys)
 
 
+def pattern_keys(pattern: str) -> frozenset[str] | None:
+    """Word starts one of which a text needs for ``pattern`` to match; None if unknown."""
+    return _union(branch_keys(branch) for branch in split_alternatives(pattern))
+
+
 def word_keys(text: str) -> set[str]:
-    """Every key a word of ``text`` (lower-cased) can trigger."""
-    words = set(_WORD.findall(text))
-    return {w[:3] for w in words} | {w[:2] for w in words}
+    """Every key a word of ``text`` (lower-cased) can trigger: its first 3 letters."""
+    return {w[:3] for w in _WORD.findall(text)}
 
 
 class TriggerIndex:
@@ -145,9 +168,8 @@ class TriggerIndex:
         by_key = self.by_key
         for word in _WORD.finditer(text):
             token, start = word.group(), word.start()
-            for key in (token[:3], token[:2]) if len(token) > 2 else (token,):
-                for category, compiled in by_key.get(key, ()):
-                    match = compiled.match(text, start)
-                    if match:
-                        found.setdefault(category, set()).add(match.group())
+            for category, compiled in by_key.get(token[:3], ()):
+                match = compiled.match(text, start)
+                if match:
+                    found.setdefault(category, set()).add(match.group())
         return found
