@@ -134,6 +134,10 @@ def test_doubts_lower_confidence_without_flipping() -> None:
     coa = classify("Ophthalmic Assistant", body + " COA required.")
     manager = classify("Medical Assistant Manager", "Manage MA staffing and budgets.")
     assert plain.is_ma and coa.is_ma and coa.confidence < plain.confidence
+    combined = classify("Ophthalmic Tech / Scribe", body)
+    combined_coa = classify("Ophthalmic Tech / Scribe", body + " COA required.")
+    assert combined.rule.startswith("ambiguous:ophthalmic_assistant+scribe"), combined
+    assert combined_coa.confidence < combined.confidence < plain.confidence
     assert manager.is_ma and manager.confidence < classify("Medical Assistant").confidence
 
 

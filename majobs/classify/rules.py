@@ -137,10 +137,11 @@ def _ambiguous(family: str, ev: Evidence, combined_with: str = "") -> Classifica
     if contrary := ev.against.intersection(rejected_by):
         return verdict(0.2, f"ambiguous:{family}+{min(contrary)}_evidence")
     score = base + 0.08 * min(ev.tasks, 4) + (0.12 if ev.ma_words else 0.0)
-    if combined_with:
-        family, score = f"{family}+{combined_with}", score - 0.1
     if family == "ophthalmic_assistant" and "ophth_cert" in ev.against:
         score -= 0.1   # COA/COT/COMT required: an ophthalmic-technician ladder job
+    name = family
+    if combined_with:
+        name, score = f"{family}+{combined_with}", score - 0.1
     has_evidence = ev.tasks > 0 or ev.ma_words > 0
     return verdict(min(score, 0.95),
-                   f"ambiguous:{family}+{'body_evidence' if has_evidence else 'default'}")
+                   f"ambiguous:{name}+{'body_evidence' if has_evidence else 'default'}")
