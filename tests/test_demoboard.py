@@ -442,7 +442,7 @@ def test_truth_fields_agree_with_each_channel(market, pages, server):
 # ---- evolution -------------------------------------------------------------------------
 def posting_bytes(routes: Routes, market, p) -> list[bytes]:
     emp = market.employer_of(p)
-    paths = [path for path, _ in served_at(emp, p)]
+    paths = [path for path, _ in served_at(emp, p, market.feeds)]
     if emp.channel == "greenhouse":
         paths.append(f"/v1/boards/{emp.board}/jobs/{p.gh_id}")
     if emp.channel == "lever":
@@ -470,6 +470,8 @@ def test_evolve_changes_exactly_what_changes_says():
         assert t1[key].urls == t2[key].urls
     m3, ch3 = m2.evolve(1)                  # a second step keeps going from the first
     assert not set(ch3.added) & new and m3.lineage != m2.lineage
+    # the sources file of the first board still covers every later board
+    assert m.sources("http://h:1") == m2.sources("http://h:1") == m3.sources("http://h:1")
 
 
 def test_set_market_serves_the_evolved_board():
@@ -482,6 +484,13 @@ def test_set_market_serves_the_evolved_board():
         assert all(get(u)[0] == 404 for u in removed)
         added = [u for t in srv.truth() if t.key in ch.added for u in t.urls]
         assert added and all(get(u)[0] == 200 for u in added)
+        for src in m.sources(srv.base_url):        # the old sources file still works
+            entry = [src.get("url"), *src.get("start_urls", []), *src.get("sitemap_urls", [])]
+            if src["kind"] == "greenhouse":
+                entry.append(f"{src['api_url']}/v1/boards/{src['board']}/jobs?content=true")
+            if src["kind"] == "lever":
+                entry.append(f"{src['api_url']}/v0/postings/{src['board']}?mode=json")
+            assert all(get(u)[0] == 200 for u in entry if u)
 
 
 # ---- server ----------------------------------------------------------------------------

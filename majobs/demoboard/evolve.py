@@ -80,9 +80,10 @@ def evolve_market(market: Market, seed: int) -> tuple[Market, Changes]:
         prng = random.Random(f"{lineage}:posting:{serial}")
         p = build_posting(prng, serial, prng.random() < MA_SHARE, market.employers, hosts,
                           market.today)
-        api = market.employers[p.employer].channel != "jsonld"
+        # A second copy only where the employer already runs a careers site.
+        site = market.employers[p.employer].channel != "jsonld" and p.employer in market.sites
         p = replace(p, in_feed=not p.expired and prng.random() < FEED_SHARE,
-                    on_site=api and prng.random() < OVERLAP_SHARE / 0.67)
+                    on_site=site and prng.random() < OVERLAP_SHARE / 0.4)
         postings.append(p)
         added.append(p.key)
     new = replace(market, postings=tuple(postings), next_serial=market.next_serial + k,

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from majobs.demoboard import urls
 from majobs.demoboard.employers import EMPLOYER_KINDS, employer_kind_for, employer_name, slugify
 from majobs.demoboard.market import Market
 from majobs.demoboard.model import CHANNELS, LD_SHAPES, Clinic, Employer, Posting, Style
@@ -169,5 +170,8 @@ def generate_market(postings: int = 200, seed: int = 7, today: date = DEFAULT_TO
     on_site = set(rng.sample(api, min(len(api), round(OVERLAP_SHARE * postings))))
     final = tuple(replace(p, in_feed=p.serial in in_feed, on_site=p.serial in on_site)
                   for p in built)
+    sites = {e.index for e in employers if e.channel == "jsonld"}
+    sites.update(built[s].employer for s in on_site)
     return Market(employers=employers, postings=final, seed=seed, today=today,
-                  next_serial=postings, lineage=str(seed))
+                  next_serial=postings, lineage=str(seed), sites=frozenset(sites),
+                  feeds=-(-postings // urls.FEED_CHUNK))

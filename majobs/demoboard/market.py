@@ -21,6 +21,10 @@ class Market:
     today: date
     next_serial: int
     lineage: str                          # seeds of this market's history ("7/3/5")
+    # Fixed at generation so the sources file stays valid as the market evolves: which
+    # employers run a JSON-LD careers site, and how many aggregator feeds there are.
+    sites: frozenset[int]
+    feeds: int
 
     def employer_of(self, p: Posting) -> Employer:
         return self.employers[p.employer]
@@ -39,14 +43,11 @@ class Market:
         return self._by_key[key]
 
     def feed_names(self) -> list[str]:
-        names = {urls.feed_name(p): p.serial // urls.FEED_CHUNK
-                 for p in self.postings if p.in_feed}
-        return sorted(names, key=names.__getitem__)
+        return urls.feed_names(self.feeds)
 
     def site_employers(self) -> list[Employer]:
         """Employers with a JSON-LD careers site: JSON-LD ones, and API ones with overlaps."""
-        overlap = {p.employer for p in self.postings if p.on_site}
-        return [e for e in self.employers if e.channel == "jsonld" or e.index in overlap]
+        return [e for e in self.employers if e.index in self.sites]
 
     # ---- ground truth -------------------------------------------------------------------
     def truth(self, base_url: str = "") -> list[TruthPosting]:
@@ -56,7 +57,7 @@ class Market:
         for p in self.postings:
             emp = self.employer_of(p)
             clinic = emp.clinics[p.clinic]
-            where = urls.served_at(emp, p)
+            where = urls.served_at(emp, p, self.feeds)
             out.append(TruthPosting(
                 key=p.key, title=p.title, employer=emp.name, is_ma=p.is_ma, role=p.role,
                 urls=tuple(base + path for path, _ in where),

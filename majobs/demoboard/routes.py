@@ -111,7 +111,7 @@ class Routes:
         for p in m.postings:
             if p.in_feed:
                 emp = m.employer_of(p)
-                feeds[urls.feed_name(p)].append((emp, p))
+                feeds[urls.feed_name(p, m.feeds)].append((emp, p))
                 self._static(urls.feed_item_path(p),
                              functools.partial(render_feed.item_page, emp, p), HTML, warm=False)
         built = render_feed.build_time(m.today)

@@ -51,9 +51,13 @@ def primary_path(emp: Employer, p: Posting) -> str:
     return site_path(emp, p)
 
 
-def feed_name(p: Posting) -> str:
-    chunk = p.serial // FEED_CHUNK
-    return AGGREGATOR if chunk == 0 else f"{AGGREGATOR}-{chunk + 1}"
+def feed_names(feeds: int) -> list[str]:
+    return [AGGREGATOR if i == 0 else f"{AGGREGATOR}-{i + 1}" for i in range(feeds)]
+
+
+def feed_name(p: Posting, feeds: int) -> str:
+    """The feed re-publishing ``p``: by serial, so a posting never moves between feeds."""
+    return feed_names(feeds)[min(p.serial // FEED_CHUNK, feeds - 1)]
 
 
 def feed_path(name: str) -> str:
@@ -69,11 +73,11 @@ def site_source_name(emp: Employer) -> str:
     return emp.slug if emp.channel == "jsonld" else f"{emp.slug}-careers"
 
 
-def served_at(emp: Employer, p: Posting) -> list[tuple[str, str]]:
+def served_at(emp: Employer, p: Posting, feeds: int) -> list[tuple[str, str]]:
     """(path, source name) for every place the posting is published, canonical first."""
     out = [(primary_path(emp, p), emp.slug)]
     if p.on_site and emp.channel != "jsonld":
         out.append((site_path(emp, p), site_source_name(emp)))
     if p.in_feed:
-        out.append((feed_item_path(p), feed_name(p)))
+        out.append((feed_item_path(p), feed_name(p, feeds)))
     return out
