@@ -63,9 +63,8 @@ _CURRENCY_MARKS = {
     "AU$": "AUD", "A$": "AUD", "AUD": "AUD", "€": "EUR", "EUR": "EUR", "£": "GBP",
     "GBP": "GBP", "₹": "INR", "INR": "INR", "MX$": "MXN", "MXN": "MXN",
 }
-CURRENCY_MARK_PATTERN = "|".join(
-    re.escape(mark) for mark in sorted(_CURRENCY_MARKS, key=len, reverse=True)
-)
+CURRENCY_MARKS = tuple(sorted(_CURRENCY_MARKS, key=len, reverse=True))
+CURRENCY_MARK_PATTERN = "|".join(re.escape(mark) for mark in CURRENCY_MARKS)
 
 
 def currency_code(mark: object) -> str | None:

@@ -10,21 +10,24 @@ in ``pay.build_pay``; this module only reads what the text says.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 
 from majobs.normalize.pay_quote import (
     CURRENCY_MARK_PATTERN,
+    CURRENCY_MARKS,
     PayQuote,
     currency_code,
-    to_amount,
     unit_from_word,
 )
 
 _MAX_TEXT = 200_000  # longer inputs are cut: descriptions are far shorter
 
 # One amount: optional currency mark, the number, an optional "k", "+" or code after.
+# The lookahead lets most positions fail on one character test (a 3 KB text has few).
+_TOKEN_START = "".join(sorted({re.escape(mark[0]) for mark in CURRENCY_MARKS})) + r"\d"
 _TOKEN_RE = re.compile(
-    rf"(?<![\w.,/])(?:(?P<cur>{CURRENCY_MARK_PATTERN})\s?)?"
+    rf"(?=[{_TOKEN_START}])(?<![\w.,/])(?:(?P<cur>{CURRENCY_MARK_PATTERN})\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,7}(?:\.\d{1,2})?)(?!\d|[.,]\d|\s?%)"
     r"(?P<k>\s?[kK](?![a-zA-Z(]))?(?P<plus>\+)?"
     r"(?:\s?(?P<code>USD|CAD|EUR|GBP)\b)?"
@@ -86,6 +89,14 @@ _NOT_PAY_RIGHT_AFTER_RE = re.compile(
 )
 _MODIFIERS = frozenset({"up", "starting", "starts", "from", "between", "least", "minimum"})
 _WALK_LIMIT = 12  # words looked at before a number
+_LEAD_WINDOW = 120  # characters looked at before a number
+# Cheap pre-check: any pay word before a bare number? (a superset of _PAY_WORDS)
+# Cheap pre-check before reading the words before a bare number: any pay word at all?
+# (Substrings, so a superset of _PAY_WORDS.)
+_PAY_HINTS = ("pay", "salar", "wage", "compensation", "rate", "earn", "income", "hourly",
+              "annual", "yearly", "weekly", "monthly", "daily")
+_MAX_GAP = 24  # longest text between the two ends of a range ("/hr - ", " per hour to ")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def find_pay_quotes(text: object) -> Iterator[PayQuote]:
@@ -97,19 +108,22 @@ def find_pay_quotes(text: object) -> Iterator[PayQuote]:
     if not isinstance(text, str) or not text:
         return
     text = text[:_MAX_TEXT]
-    tokens = [m for m in _TOKEN_RE.finditer(text) if not _is_benefit_number(text, m)]
-    i = 0
-    while i < len(tokens):
-        first, last = tokens[i], tokens[i]
-        gap = _RANGE_GAP_RE.fullmatch(text, first.end(), tokens[i + 1].start()) if (
-            i + 1 < len(tokens)
-        ) else None
-        lead = _lead_context(text, first.start())
-        if gap and (gap["sep"].lower() != "and" or "between" in lead.words):
-            last = tokens[i + 1]
-            i += 1
-        i += 1
-        quote = _quote(text, first, last, lead)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few non-ASCII letters grow when lowered
+        lowered = text.translate(_ASCII_LOWER)
+    tokens = (m for m in _TOKEN_RE.finditer(text) if not _is_benefit_number(text, m))
+    following = next(tokens, None)
+    while following is not None:
+        first = last = following
+        following = next(tokens, None)
+        if following is not None:
+            gap = None
+            if following.start() - first.end() <= _MAX_GAP:
+                gap = _RANGE_GAP_RE.fullmatch(text, first.end(), following.start())
+            if gap and (gap["sep"].lower() != "and"
+                        or "between" in _lead_context(text, first.start()).words):
+                last, following = following, next(tokens, None)
+        quote = _quote(text, lowered, first, last)
         if quote is not None:
             yield quote
 
@@ -144,7 +158,7 @@ class _Lead:
 
 def _lead_context(text: str, at: int) -> _Lead:
     """Walk back from `at` over filler and pay words, within the same sentence."""
-    window = text[max(0, at - 120):at]
+    window = text[max(0, at - _LEAD_WINDOW):at]
     ends = list(_SENTENCE_END_RE.finditer(window))
     offset = at - len(window)
     if ends:
@@ -170,20 +184,24 @@ def _is_benefit_number(text: str, token: re.Match[str]) -> bool:
     )
 
 
-def _quote(text: str, first: re.Match[str], last: re.Match[str], lead: _Lead) -> PayQuote | None:
+def _quote(
+    text: str, lowered: str, first: re.Match[str], last: re.Match[str]
+) -> PayQuote | None:
+    unit_match = _UNIT_AFTER_RE.match(text, last.end())
+    has_money = any(t["cur"] or t["code"] for t in (first, last))
+    window = lowered[max(0, first.start() - _LEAD_WINDOW):first.start()]
+    if not (unit_match or has_money or any(hint in window for hint in _PAY_HINTS)):
+        return None  # a bare number with no pay word before it: phone, ZIP, year...
+    lead = _lead_context(text, first.start())
     low, high = _value(first), _value(last)
-    if low is None or high is None:
-        return None
     if last is not first and last["k"] and not first["k"] and low < 1000 <= high:
         low *= 1000  # "$40-46K"
-    unit_match = _UNIT_AFTER_RE.match(text, last.end())
     end = unit_match.end() if unit_match else last.end()
     unit = None
     if unit_match:
         unit = unit_from_word(unit_match["noun"] or unit_match["adj"])
     unit = unit or lead.unit()
     is_range = last is not first
-    has_money = any(t["cur"] or t["code"] for t in (first, last))
     if not (unit or lead.says_pay or (has_money and is_range)):
         return None
     if lead.not_pay:
@@ -207,11 +225,10 @@ def _quote(text: str, first: re.Match[str], last: re.Match[str], lead: _Lead) ->
     )
 
 
-def _value(token: re.Match[str]) -> float | None:
-    amount = to_amount(token["num"])
-    if amount is not None and token["k"]:
-        amount *= 1000
-    return amount
+def _value(token: re.Match[str]) -> float:
+    # The token pattern only admits US-style numbers ("40,000.50"), so float() is exact.
+    amount = float(token["num"].replace(",", ""))
+    return amount * 1000 if token["k"] else amount
 
 
 def _one_sided(amount: float, lead: _Lead, plus: bool) -> tuple[float | None, float | None]:
