@@ -7,6 +7,8 @@ adds them to the main ``majobs`` app.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +29,9 @@ index_app = typer.Typer(help="The match index.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
+    """Add the matcher's commands to ``app`` (once, however often it is called)."""
+    if any(c.name == "match" for c in app.registered_commands):
+        return
     app.command("match")(match)
     app.command("track")(track)
     app.add_typer(candidates_app, name="candidates")
@@ -34,13 +39,18 @@ def register(app: typer.Typer) -> None:
     app.add_typer(index_app, name="index")
 
 
-def _setup(config: Path | None, db: str | None) -> tuple[Any, dict[str, Any]]:
-    """The migrated engine and the matcher settings (limit, weights)."""
+@contextmanager
+def _setup(config: Path | None, db: str | None) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """The migrated engine (disposed afterwards) and the matcher settings."""
     from majobs.config import load_config
     from majobs.db.engine import init_db
 
     cfg = load_config(config)
-    return init_db(db or cfg["database_url"]), cfg.get("matcher", {})
+    engine = init_db(db or cfg["database_url"])
+    try:
+        yield engine, cfg.get("matcher", {})
+    finally:
+        engine.dispose()
 
 
 def _weights(settings: dict[str, Any]) -> Any:
@@ -92,28 +102,28 @@ def match(
     if limit is not None and limit < 1:
         raise InputError(None, "--limit", "must be at least 1")
     prof = load_profile(profile) if profile is not None else None  # bad input before work
-    engine, settings = _setup(config, db)
-    limit = limit or int(settings.get("limit", 20))
-    weights = _weights(settings)
-    if all_candidates:
-        runs = cohort.match_all_candidates(engine, limit, weights=weights)
-        _emit_cohort(runs, fmt)
-        raise typer.Exit(1 if any(r.error for r in runs) else 0)
-    extra: dict[int, dict[str, Any]] = {}
-    if prof is not None:
-        results = cohort.match_profile(engine, prof, limit, weights=weights)
-        title = f"matches for {prof.name}"
-    else:
-        run = cohort.match_candidate(engine, str(candidate), limit, weights=weights)
-        results, title = run.results, f"matches for {run.name}"
+    with _setup(config, db) as (engine, settings):
+        limit = limit or int(settings.get("limit", 20))
+        weights = _weights(settings)
+        if all_candidates:
+            runs = cohort.match_all_candidates(engine, limit, weights=weights)
+            _emit_cohort(runs, fmt)
+            raise typer.Exit(1 if any(r.error for r in runs) else 0)
+        extra: dict[int, dict[str, Any]] = {}
+        if prof is not None:
+            results = cohort.match_profile(engine, prof, limit, weights=weights)
+            title = f"matches for {prof.name}"
+        else:
+            run = cohort.match_candidate(engine, str(candidate), limit, weights=weights)
+            results, title = run.results, f"matches for {run.name}"
+            with session_factory(engine, readonly=True).begin() as session:
+                states = match_store.states_for(session, run.candidate_id)
+            extra = {r.posting_id: {"is_new": r.posting_id in run.new,
+                                    "application_state": states.get(r.posting_id)}
+                     for r in results}
         with session_factory(engine, readonly=True).begin() as session:
-            states = match_store.states_for(session, run.candidate_id)
-        extra = {r.posting_id: {"is_new": r.posting_id in run.new,
-                                "application_state": states.get(r.posting_id)}
-                 for r in results}
-    with session_factory(engine, readonly=True).begin() as session:
-        described = match_store.describe_postings(session, [r.posting_id for r in results])
-    _emit(output.match_records(results, described, extra), fmt, title)
+            described = match_store.describe_postings(session, [r.posting_id for r in results])
+        _emit(output.match_records(results, described, extra), fmt, title)
 
 
 def _emit_cohort(runs: list[Any], fmt: str) -> None:
@@ -146,13 +156,13 @@ def candidates_add(
     prof = load_profile(profile)
     data = yaml.safe_load(profile.read_text(encoding="utf-8"))
     data.setdefault("name", prof.name)
-    engine, _ = _setup(config, db)
-    with session_factory(engine).begin() as session:
-        email = prof.alerts.email if prof.alerts else None
-        cand, created = match_store.save_candidate(session, prof.name, data, email)
-        typer.echo(f"{'added' if created else 'updated'} candidate {cand.name} (id {cand.id})")
-    for note in prof.notes:
-        typer.echo(f"note: {note}")
+    with _setup(config, db) as (engine, _):
+        with session_factory(engine).begin() as session:
+            email = prof.alerts.email if prof.alerts else None
+            cand, created = match_store.save_candidate(session, prof.name, data, email)
+            typer.echo(f"{'added' if created else 'updated'} candidate {cand.name} (id {cand.id})")
+        for note in prof.notes:
+            typer.echo(f"note: {note}")
 
 
 @candidates_app.command("list")
@@ -161,8 +171,8 @@ def candidates_list(db: DbOption = None, config: ConfigOption = None) -> None:
     from majobs.db import match_store
     from majobs.db.engine import session_factory
 
-    engine, _ = _setup(config, db)
-    with session_factory(engine, readonly=True).begin() as session:
+    with _setup(config, db) as (engine, _), \
+            session_factory(engine, readonly=True).begin() as session:
         for c in match_store.list_candidates(session):
             when = c.last_matched_at.strftime("%Y-%m-%d %H:%M") if c.last_matched_at \
                 else "never matched"
@@ -185,23 +195,23 @@ def candidates_show(
     from majobs.matcher.explain import MatchResult
 
     _check_format(fmt)
-    engine, _ = _setup(config, db)
-    with session_factory(engine, readonly=True).begin() as session:
-        cand = _candidate(session, name)
-        matches = match_store.current_matches(session, cand.id)
-        states = match_store.states_for(session, cand.id)
-        described = match_store.describe_postings(session, [m.posting_id for m in matches])
-        profile = dict(cand.profile or {})
-    results = [MatchResult(m.posting_id, m.score, **_stored(m.explanation)) for m in matches]
-    extra = {m.posting_id: {"is_new": m.is_new, "application_state": states.get(m.posting_id)}
-             for m in matches}
-    records = output.match_records(results, described, extra)
-    if fmt == "json":
-        typer.echo(output.to_json([{"profile": profile, "matches": records}]))
-        return
-    if fmt == "table":
-        typer.echo(yaml.safe_dump(profile, sort_keys=False, allow_unicode=True))
-    _emit(records, fmt, f"stored matches for {cand.name}")
+    with _setup(config, db) as (engine, _):
+        with session_factory(engine, readonly=True).begin() as session:
+            cand = _candidate(session, name)
+            matches = match_store.current_matches(session, cand.id)
+            states = match_store.states_for(session, cand.id)
+            described = match_store.describe_postings(session, [m.posting_id for m in matches])
+            profile = dict(cand.profile or {})
+        results = [MatchResult(m.posting_id, m.score, **_stored(m.explanation)) for m in matches]
+        extra = {m.posting_id: {"is_new": m.is_new, "application_state": states.get(m.posting_id)}
+                 for m in matches}
+        records = output.match_records(results, described, extra)
+        if fmt == "json":
+            typer.echo(output.to_json([{"profile": profile, "matches": records}]))
+            return
+        if fmt == "table":
+            typer.echo(yaml.safe_dump(profile, sort_keys=False, allow_unicode=True))
+        _emit(records, fmt, f"stored matches for {cand.name}")
 
 
 def _stored(expl: dict[str, Any] | None) -> dict[str, Any]:
@@ -230,12 +240,12 @@ def candidates_remove(
     from majobs.db import match_store
     from majobs.db.engine import session_factory
 
-    engine, _ = _setup(config, db)
-    with session_factory(engine).begin() as session:
-        cand = _candidate(session, name)
-        label = cand.name
-        match_store.remove_candidate(session, cand)
-    typer.echo(f"removed candidate {label} and their matches")
+    with _setup(config, db) as (engine, _):
+        with session_factory(engine).begin() as session:
+            cand = _candidate(session, name)
+            label = cand.name
+            match_store.remove_candidate(session, cand)
+        typer.echo(f"removed candidate {label} and their matches")
 
 
 def track(
@@ -250,8 +260,7 @@ def track(
     from majobs.db import match_store
     from majobs.db.engine import session_factory
 
-    engine, _ = _setup(config, db)
-    with session_factory(engine).begin() as session:
+    with _setup(config, db) as (engine, _), session_factory(engine).begin() as session:
         cand = _candidate(session, candidate)
         match_store.track(session, cand.id, posting_id, state.strip().lower())
         typer.echo(f"{cand.name}: posting {posting_id} is {state}")
@@ -274,8 +283,7 @@ def block_add(
     if (employer is None) == (title_word is None):
         raise InputError(None, "block", "give exactly one of --employer, --title-word")
     kind, value = ("employer", employer) if employer is not None else ("title_word", title_word)
-    engine, _ = _setup(config, db)
-    with session_factory(engine).begin() as session:
+    with _setup(config, db) as (engine, _), session_factory(engine).begin() as session:
         cand_id = _candidate(session, candidate).id if candidate else None
         rule = match_store.add_block_rule(session, kind, str(value), cand_id)
         typer.echo(f"rule {rule.id}: {kind} '{rule.value}'"
@@ -293,8 +301,8 @@ def block_list(
     from majobs.db import match_store
     from majobs.db.engine import session_factory
 
-    engine, _ = _setup(config, db)
-    with session_factory(engine, readonly=True).begin() as session:
+    with _setup(config, db) as (engine, _), \
+            session_factory(engine, readonly=True).begin() as session:
         cand_id = _candidate(session, candidate).id if candidate else None
         for r in match_store.list_block_rules(session, cand_id):
             who = "everyone" if r.candidate_id is None else f"candidate {r.candidate_id}"
@@ -311,11 +319,11 @@ def block_remove(
     from majobs.db import match_store
     from majobs.db.engine import session_factory
 
-    engine, _ = _setup(config, db)
-    with session_factory(engine).begin() as session:
-        if not match_store.remove_block_rule(session, rule_id):
-            raise InputError(None, "rule", f"no block rule with id {rule_id}")
-    typer.echo(f"removed rule {rule_id}")
+    with _setup(config, db) as (engine, _):
+        with session_factory(engine).begin() as session:
+            if not match_store.remove_block_rule(session, rule_id):
+                raise InputError(None, "rule", f"no block rule with id {rule_id}")
+        typer.echo(f"removed rule {rule_id}")
 
 
 @index_app.command("rebuild")
@@ -323,9 +331,9 @@ def index_rebuild(db: DbOption = None, config: ConfigOption = None) -> None:
     """Rebuild the match index now (it also rebuilds itself when postings change)."""
     from majobs.matcher.index import index_dir_for, load_or_build
 
-    engine, _ = _setup(config, db)
-    start = time.perf_counter()
-    index = load_or_build(engine, rebuild=True)
-    where = index_dir_for(engine.url.render_as_string(hide_password=False))
-    typer.echo(f"indexed {len(index)} postings in {time.perf_counter() - start:.1f} s "
-               f"({where})")
+    with _setup(config, db) as (engine, _):
+        start = time.perf_counter()
+        index = load_or_build(engine, rebuild=True)
+        where = index_dir_for(engine.url.render_as_string(hide_password=False))
+        typer.echo(f"indexed {len(index)} postings in {time.perf_counter() - start:.1f} s "
+                   f"({where})")
