@@ -12,11 +12,12 @@ Strings are not read here (they are free text: see ``pay_text``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from majobs.normalize.pay_quote import PayQuote, currency_code, to_amount, unit_from_word
 
+T = TypeVar("T")
 _MAX_DEPTH = 6
 _MAX_ITEMS = 50
 
@@ -116,28 +117,26 @@ def _ashby_quotes(raw: Mapping[Any, Any]) -> Iterator[PayQuote]:
                        text or _describe(low, high, first.unit, first.currency))
 
 
-def _first_amount(raw: Mapping[Any, Any], keys: tuple[str, ...]) -> float | None:
+def _first(raw: Mapping[Any, Any], keys: tuple[str, ...], read: Callable[[object], T | None]
+           ) -> T | None:
+    """The first of `keys` whose value `read` understands."""
     for key in keys:
-        amount = to_amount(raw.get(key))
-        if amount is not None:
-            return amount
+        found = read(raw.get(key))
+        if found is not None:
+            return found
     return None
+
+
+def _first_amount(raw: Mapping[Any, Any], keys: tuple[str, ...]) -> float | None:
+    return _first(raw, keys, to_amount)
 
 
 def _first_currency(raw: Mapping[Any, Any]) -> str | None:
-    for key in _CURRENCY_KEYS:
-        code = currency_code(raw.get(key))
-        if code:
-            return code
-    return None
+    return _first(raw, _CURRENCY_KEYS, currency_code)
 
 
 def _unit(raw: Mapping[Any, Any]) -> str | None:
-    for key in _UNIT_KEYS:
-        unit = unit_from_word(raw.get(key))
-        if unit:
-            return unit
-    return None
+    return _first(raw, _UNIT_KEYS, unit_from_word)
 
 
 def _has_unknown_unit(raw: Mapping[Any, Any]) -> bool:
