@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from argon2 import PasswordHasher
 from conftest import build_item
 from sqlalchemy import Engine
 
@@ -18,6 +19,7 @@ from majobs.db import store
 from majobs.db.engine import session_factory
 from majobs.db.web_queries import users
 from majobs.sources import SourceConfig
+from majobs.web import auth
 from majobs.web.auth import hash_password
 
 ADMIN = ("ada", "admin-password-1")
@@ -32,6 +34,14 @@ XSS_DESCRIPTION = (
     '<p onclick="alert(5)">Click</p><style>body{display:none}</style>'
 )
 XSS_TITLE = '<img src=x onerror="window.__xss=\'title\'">Medical Assistant'
+
+
+# Real argon2id, with cheap settings: the defaults cost ~0.8 s a hash on a small CI box.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def use_fast_hasher(monkeypatch: Any) -> None:
+    monkeypatch.setattr(auth, "HASHER", FAST_HASHER)
 
 
 def add_users(engine: Engine) -> None:

@@ -19,10 +19,9 @@ from majobs.db.web_queries.users import UserRow
 from majobs.web.security import SESSION_USER_KEY, csrf_token, safe_next
 from majobs.web.state import web
 
-HASHER = PasswordHasher()
-# Verified when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = HASHER.hash("majobs: no such user")
+HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) defaults
 PASSWORD_MIN = 8
+_dummy: dict[tuple[int, int, int], str] = {}
 
 router = APIRouter()
 
@@ -37,6 +36,15 @@ def hash_password(password: str) -> str:
     return HASHER.hash(password)
 
 
+def _dummy_hash() -> str:
+    """Verified when the name is unknown, so a wrong name costs as long as a wrong
+    password (made once per hasher setting)."""
+    key = (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism)
+    if key not in _dummy:
+        _dummy[key] = HASHER.hash("majobs: no such user")
+    return _dummy[key]
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return HASHER.verify(password_hash, password)
@@ -49,7 +57,7 @@ def authenticate(request: Request, name: str, password: str) -> int | None:
     with web(request).read() as session:
         found = user_queries.credentials(session, name)
     if found is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     user_id, stored = found
     if not verify_password(stored, password):
