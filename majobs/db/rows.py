@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from majobs import dedup
@@ -63,7 +64,8 @@ def _location(loc: Any) -> dict[str, Any]:
     }
 
 
-def posting_values(item: JobPostingItem) -> dict[str, Any]:
+def posting_values(item: JobPostingItem, canonical_url: str | None = None,
+                   content_hash: str | None = None) -> dict[str, Any]:
     """The ``postings`` columns an item fills (not status, timestamps, review fields)."""
     locations = [_location(loc) for loc in (item.locations or [])]
     first = locations[0] if locations else {}
@@ -91,13 +93,13 @@ def posting_values(item: JobPostingItem) -> dict[str, Any]:
         "valid_through": _datetime(item.valid_through),
         "description_html": (item.safe_html or "").replace("\x00", ""),
         "description_text": (item.text or "").replace("\x00", ""),
-        "content_hash": item.content_hash or dedup.content_hash(item),
+        "content_hash": content_hash or item.content_hash or dedup.content_hash(item),
         "ma_confidence": _number(item.ma_confidence),
         "ma_rule": _text(item.ma_rule),
         "tags": _tags(item.tags),
         "required_certifications": _ids(item.required_certifications),
         "preferred_certifications": _ids(item.preferred_certifications),
-        "canonical_url": _canonical(item),
+        "canonical_url": canonical_url or _canonical(item),
         "dedup_key": item.dedup_key or dedup.dedup_key(
             item.employer, item.title, item.locations[0] if item.locations else None) or None,
     }
@@ -109,32 +111,40 @@ def _canonical(item: JobPostingItem) -> str | None:
 
 @dataclass
 class Entry:
-    """One item on its way into the database."""
+    """One item on its way into the database. The posting columns (``values``) are built
+    only when needed: most items of a crawl are unchanged and never need them."""
 
     index: int                  # position of its first appearance in the batch
     key: str                    # sighting key: external id, else canonical URL
-    values: dict[str, Any]      # posting columns
-    is_ma: bool                 # the classifier's verdict
-    url: str | None
-    apply_url: str | None
+    item: JobPostingItem
+    canonical_url: str | None
+    content_hash: str
     posting_id: int | None = None
     sighting_id: int | None = None
     old_hash: str | None = None  # what this source sent last time (None: new sighting)
 
-    @property
-    def canonical_url(self) -> str | None:
-        return self.values["canonical_url"]
+    @cached_property
+    def values(self) -> dict[str, Any]:
+        return posting_values(self.item, self.canonical_url, self.content_hash)
 
     @property
-    def content_hash(self) -> str:
-        return self.values["content_hash"]
+    def is_ma(self) -> bool:  # the classifier's verdict
+        return bool(self.item.is_ma)
+
+    @property
+    def url(self) -> str | None:
+        return _text(self.item.url)
+
+    @property
+    def apply_url(self) -> str | None:
+        return _text(self.item.apply_url)
 
 
 def make_entry(index: int, item: JobPostingItem) -> Entry | None:
     """None when the item has no key to find it by next time (no id, no URL)."""
-    values = posting_values(item)
-    key = _text(item.external_id) or values["canonical_url"]
+    canonical = _text(item.canonical_url) or _text(dedup.canonical_url(item.url))
+    key = _text(item.external_id) or canonical
     if not key or len(key) > MAX_KEY_CHARS:
         return None
-    return Entry(index=index, key=key, values=values, is_ma=bool(item.is_ma),
-                 url=_text(item.url), apply_url=_text(item.apply_url))
+    return Entry(index=index, key=key, item=item, canonical_url=canonical,
+                 content_hash=item.content_hash or dedup.content_hash(item))

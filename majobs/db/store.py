@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from majobs.db import resolve
@@ -86,7 +86,7 @@ def _upsert_sightings(session: Session, source_id: int, run_id: int | None,
         index_elements=["source_id", "external_key"],
         set_={c: ins.excluded[c] for c in ("url", "canonical_url", "apply_url",
                                            "content_hash", "last_seen", "last_run_id")}
-        | {"gone_at": None},
+        | {"gone_at": null()},  # a literal: a bound value here stops multi-row batching
     ).returning(Sighting.__table__.c.external_key, Sighting.__table__.c.id,
                 Sighting.__table__.c.posting_id)
     by_key = {e.key: e for e in entries}
