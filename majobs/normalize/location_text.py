@@ -26,6 +26,8 @@ class PlaceParts:
 
 _MAX_TEXT = 2_000
 _SPLIT_RE = re.compile(r"\s*(?:;|\||\n|\s/\s|\s+or\s+|\s+&\s+)\s*")  # lower-case "or": not OR
+# A comma after ", ST" or ", ST 12345" ends one place in a comma-only list of places.
+_PAIR_END_RE = re.compile(r"(?<=, [A-Z]{2}),\s*|(?<=, [A-Z]{2} \d{5}),\s*")
 _NO_PLACE_RE = re.compile(
     r"^(?:multiple|various|several|many|\d+)\s+locations?$|^(?:see|refer to)\b.*$"
     r"|^(?:tbd|tba|n/?a|none|not specified|unspecified|location|locations|flexible|other)$",
@@ -56,8 +58,20 @@ def split_location_text(text: object) -> list[PlaceParts]:
     cleaned = " ".join(html.unescape(text[:_MAX_TEXT]).replace("\n", " ; ").split())
     if not cleaned:
         return []
-    places = [_parse_one(part) for part in _SPLIT_RE.split(cleaned) if part.strip()]
+    pieces = [piece for part in _SPLIT_RE.split(cleaned) for piece in _split_pairs(part)]
+    places = [_parse_one(piece) for piece in pieces if piece.strip()]
     return [p for p in places if p is not None]
+
+
+def _split_pairs(text: str) -> list[str]:
+    """'Austin, TX, Dallas, TX 75201' -> two places; 'Austin, TX, United States' stays one."""
+    pieces: list[str] = []
+    for piece in _PAIR_END_RE.split(text):
+        if pieces and country_code(piece.strip()):
+            pieces[-1] += ", " + piece
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def _parse_one(text: str) -> PlaceParts | None:
