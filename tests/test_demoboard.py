@@ -325,6 +325,25 @@ def test_real_world_quirks_are_served(market, pages):
     assert re.search(r"\$[\d,]+ sign-on bonus", text) and re.search(r"\(\d{3}\) 555-01\d\d", text)
 
 
+def test_extruct_finds_one_job_posting_per_detail_page(market, server):
+    import extruct
+
+    shapes = Counter()
+    for emp in market.site_employers():
+        body = get(server.base_url + f"/{emp.slug}/sitemap.xml")[2]
+        locs = ET.fromstring(body).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+        for url in [loc.text or "" for loc in locs if "/jobs/" in (loc.text or "")]:
+            html = get(url)[2].decode()
+            found = extruct.extract(html, base_url=url, syntaxes=["json-ld"])["json-ld"]
+            items = [i for d in found for i in d.get("@graph", [d])]
+            jobs = [i for i in items if i.get("@type") == "JobPosting"]
+            assert len(jobs) == 1, url
+            shapes["graph" if any("@graph" in d for d in found) else
+                   "jazz" if "hiringOrganization" not in jobs[0] else
+                   "array" if len(found) > 1 else "plain"] += 1
+    assert set(shapes) == {"graph", "jazz", "array", "plain"}
+
+
 def test_field_names_match_the_real_fixtures(pages):
     real_gh = [json.loads((FIXTURES / "greenhouse" / f).read_text())
                for f in ("smarterdx_jobs_content.json", "amplitude_jobs_content.json")]

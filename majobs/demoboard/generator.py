@@ -150,7 +150,12 @@ def _ma_flags(rng: random.Random, n: int) -> list[bool]:
 
 
 def generate_market(postings: int = 200, seed: int = 7, today: date = DEFAULT_TODAY) -> Market:
-    """A market of ``postings`` postings (~65% MA) at ~1 employer per 25 postings (min 6)."""
+    """A market of ``postings`` postings (~65% MA) at ~1 employer per 25 postings (min 6).
+
+    ``today`` is the board's "now": postings are dated up to 45 days before it and the
+    expired ones stopped before it. The fixed default keeps output byte-identical across
+    days; pass ``date.today()`` for a board that looks current.
+    """
     if postings < 1:
         raise ValueError("postings must be at least 1")
     employers = make_employers(seed, max(MIN_EMPLOYERS, round(postings / POSTINGS_PER_EMPLOYER)))
@@ -159,7 +164,7 @@ def generate_market(postings: int = 200, seed: int = 7, today: date = DEFAULT_TO
     built: list[Posting] = []
     for serial in range(postings):
         rng = random.Random(f"{seed}:posting:{serial}")
-        like = built[0] if serial == 1 and built[0].is_ma else None
+        like = built[0] if serial == 1 and flags[1] and built[0].is_ma else None
         built.append(build_posting(rng, serial, flags[serial], employers, hosts, today,
                                    like=like, employer=0 if serial == 0 else None))
     channel = {e.index: e.channel for e in employers}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,16 +15,16 @@ from majobs.demoboard.model import Changes, Employer, Posting, TruthPosting
 
 @dataclass(frozen=True)
 class Market:
-    employers: tuple[Employer, ...]
-    postings: tuple[Posting, ...]         # ordered by serial
+    employers: tuple[Employer, ...] = field(repr=False)
+    postings: tuple[Posting, ...] = field(repr=False)      # ordered by serial
     seed: int
     today: date
     next_serial: int
     lineage: str                          # seeds of this market's history ("7/3/5")
     # Fixed at generation so the sources file stays valid as the market evolves: which
     # employers run a JSON-LD careers site, and how many aggregator feeds there are.
-    sites: frozenset[int]
-    feeds: int
+    sites: frozenset[int] = field(repr=False)
+    feeds: int = 1
 
     def employer_of(self, p: Posting) -> Employer:
         return self.employers[p.employer]

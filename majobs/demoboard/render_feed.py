@@ -9,7 +9,7 @@ when the employer gave pay only as structured data.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 from xml.sax.saxutils import escape as xml_escape
 
@@ -63,8 +63,8 @@ def rss(base: str, name: str, items: list[tuple[Employer, Posting]], built: date
     return "\n".join(out).encode("utf-8")
 
 
-def build_time(today: object) -> datetime:
-    return datetime.combine(today, time(6, 0), tzinfo=UTC)  # type: ignore[arg-type]
+def build_time(today: date) -> datetime:
+    return datetime.combine(today, time(6, 0), tzinfo=UTC)
 
 
 def item_page(emp: Employer, p: Posting) -> bytes:
