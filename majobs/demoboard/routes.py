@@ -63,7 +63,8 @@ class Routes:
         resp = self._cache.get(key)
         if resp is None:
             resp = route.handler({k: query[k] for k in route.params if k in query})
-            self._cache[key] = resp
+            if len(self._cache) < 4 * len(self._routes):   # odd skip/limit values: no hoard
+                self._cache[key] = resp
         return resp
 
     def prerender(self) -> int:
