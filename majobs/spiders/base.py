@@ -9,23 +9,31 @@ HTTP errors are already counted by Scrapy (``httperror/response_ignored_status_c
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from majobs.items import JobPostingItem
 from majobs.sources import SourceConfig, parse_source
 
 ERRORS = "majobs/errors/"
+# Listing pages one search may ask for (API sources that page by offset or number); a
+# source reporting absurd totals must not fan out into millions of requests.
+DEFAULT_MAX_API_PAGES = 1000
 
 
 class SourceSpider(scrapy.Spider):
     """A spider for one configured source (``name`` is the source kind)."""
 
     name = "source"
+    # Said with a 401/403 answer: what the operator should check (keys, a block).
+    refused_hint = "the source refused access"
 
     def __init__(self, source: SourceConfig | dict[str, Any], **kw: Any) -> None:
         if isinstance(source, dict):  # e.g. from ``scrapy crawl -a`` or a JSON job file
@@ -57,6 +65,13 @@ class SourceSpider(scrapy.Spider):
             if item is not None:
                 yield item
 
+    def secret(self, given: str | None, name: str) -> str:
+        """A credential: the spider argument, else the setting ``name``, else $``name``.
+
+        Never from the sources file, which is shared and committed.
+        """
+        return (given or self.settings.get(name) or os.environ.get(name) or "").strip()
+
     # --- responses ---------------------------------------------------------------
     def json_body(self, response: Response) -> Any:
         """The decoded JSON body, or None (counted as ``bad_json``) when it is not JSON."""
@@ -68,6 +83,30 @@ class SourceSpider(scrapy.Spider):
         if data is None:
             self.count_error("bad_payload", f"{response.url}: the body is JSON null")
         return data
+
+    def refused(self, failure: Failure) -> Failure:
+        """Errback: a 401/403 is a bad key or a block, so name it as an error.
+
+        The failure is passed on, so Scrapy still counts the status as usual.
+        """
+        response = getattr(failure.value, "response", None)
+        if failure.check(HttpError) and response is not None and response.status in (401, 403):
+            self.count_error("access_refused",
+                             f"{response.url}: HTTP {response.status}: {self.refused_hint}")
+        return failure
+
+    def more_pages(self, total: int, size: int, first: int = 0) -> list[int]:
+        """Offsets of the pages after the one at ``first`` that hold ``total`` records.
+
+        Bounded by ``MAJOBS_MAX_API_PAGES`` (counted as ``page_limit_reached`` when hit).
+        """
+        budget = self.settings.getint("MAJOBS_MAX_API_PAGES", DEFAULT_MAX_API_PAGES)
+        offsets = list(range(first + size, max(total, 0), size))
+        if len(offsets) >= budget:
+            self.count_error("page_limit_reached",
+                             f"{total} records in pages of {size}: asked for {budget} pages only")
+            offsets = offsets[:max(budget - 1, 0)]
+        return offsets
 
     # --- accounting --------------------------------------------------------------
     def count(self, key: str, n: int = 1) -> None:

@@ -24,6 +24,16 @@ def text(value: Any) -> str | None:
     return None
 
 
+def integer(value: Any) -> int | None:
+    """A count sent as a number or as text ("3", 3, 3.0); anything else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def first_text(value: Any) -> str | None:
     """Like :func:`text`, but takes the first usable entry of a list."""
     for entry in as_list(value):
