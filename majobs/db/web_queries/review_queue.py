@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from majobs.db.models import POSTING_STATUSES, Posting, Sighting, Source
@@ -197,7 +197,7 @@ def _newest(session: Session, f: QueueFilters, state: dict[str, Any], n: int
     if state.get("newest"):
         ts, i = state["newest"]
         when = _parse_when(ts)
-        after = [seen <= when, or_(seen < when, pid < i)] if when else [false()]
+        after = [seen <= when, or_(seen < when, pid < i)]
     streams = []
     for status in {s for s, _ in _pairs(f)}:
         rows = session.execute(select(*_COLUMNS).where(Posting.status == status, *common, *after)
@@ -253,16 +253,19 @@ def decode_cursor(cursor: str | None) -> dict[str, Any]:
     if not isinstance(state, dict):
         return {}
     clean: dict[str, Any] = {}
-    for side in ("up", "down", "newest"):
+    for side, kinds in (("up", (int, float)), ("down", (int, float)), ("newest", (str,))):
         v = state.get(side)
-        if (isinstance(v, list) and len(v) == 2 and isinstance(v[1], int)
-                and (isinstance(v[0], int | float | str)) and not isinstance(v[0], bool)):
-            if side != "newest" and isinstance(v[0], str):
-                continue
+        if (isinstance(v, list) and len(v) == 2 and _is_id(v[1])
+                and isinstance(v[0], kinds) and not isinstance(v[0], bool)
+                and (side != "newest" or _parse_when(v[0]) is not None)):
             clean[side] = v
-    if isinstance(state.get("none"), int) and not isinstance(state["none"], bool):
+    if _is_id(state.get("none")):
         clean["none"] = state["none"]
     return clean
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
