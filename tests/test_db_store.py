@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from majobs.db import store
+from majobs.db import session_factory, store
 from majobs.db.models import Posting, Sighting, Source
 from majobs.items import JobPostingItem
 from majobs.normalize.location import Location
@@ -258,3 +258,27 @@ def test_batches_larger_than_one_sql_chunk(db_sessions: sessionmaker[Session],
     assert again.posting_ids == first.posting_ids and len(set(first.posting_ids)) == 11
     with db_sessions.begin() as session:
         assert {s.last_seen for s in session.scalars(select(Sighting))} == {T0 + timedelta(days=1)}
+
+
+def test_a_few_statements_per_batch_not_per_item(db_engine: Engine, make_item: MakeItem) -> None:
+    sessions = session_factory(db_engine)
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement.split()[0])
+
+    with sessions.begin() as session:
+        sid, run = _source(session)
+    items = [make_item(n) for n in range(1, 61)]
+    event.listen(db_engine, "before_cursor_execute", count)
+    try:
+        per_phase = []
+        for day, batch in enumerate([items, items, [make_item(n, pay=(9.0, 9.5))
+                                                    for n in range(1, 61)]]):
+            statements.clear()
+            with sessions.begin() as session:
+                store.upsert_postings(session, sid, run, batch, T0 + timedelta(days=day))
+            per_phase.append(len(statements))
+    finally:
+        event.remove(db_engine, "before_cursor_execute", count)
+    assert max(per_phase) <= 10, per_phase  # new, unchanged, changed: 60 items each

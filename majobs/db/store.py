@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, null, select, update
+from sqlalchemy import bindparam, delete, func, insert, null, select, text, update
 from sqlalchemy.orm import Session
 
 from majobs.db import resolve
@@ -63,42 +63,59 @@ def ensure_source(session: Session, cfg: SourceConfig) -> int:
 # ---------------------------------------------------------------------------------------
 # writing
 
+def _new_posting_ids(session: Session, n: int) -> list[int]:
+    """Ids for n new postings, handed out before the INSERT. Then the INSERT needs no
+    RETURNING and runs as one executemany: psycopg pipelines it, while a multi-row
+    INSERT ... RETURNING of a few thousand parameters costs more to parse than to run."""
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(text(
+            "SELECT nextval(pg_get_serial_sequence('postings', 'id')) "
+            "FROM generate_series(1, :n)"), {"n": n})
+        return [int(r[0]) for r in rows]
+    # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE): the next ids are ours.
+    top = session.scalar(select(func.max(Posting.id))) or 0
+    return list(range(top + 1, top + 1 + n))
+
+
 def _insert_postings(session: Session, leaders: Sequence[Entry], now: datetime) -> None:
     if not leaders:
         return
-    rows = [{**e.values, "is_ma": e.is_ma, "status": "active", "first_seen": now,
-             "last_seen": now, "updated_at": now} for e in leaders]
-    table = Posting.__table__  # Core statements: the ORM's bulk layer costs more than SQL
-    ids = session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
+    ids = _new_posting_ids(session, len(leaders))
+    rows = [{**e.values, "id": pid, "is_ma": e.is_ma, "status": "active", "first_seen": now,
+             "last_seen": now, "updated_at": now} for e, pid in zip(leaders, ids, strict=True)]
+    session.execute(insert(Posting.__table__), rows)  # Core: the ORM bulk layer costs more
     for e, pid in zip(leaders, ids, strict=True):
         e.posting_id = pid
 
 
 def _upsert_sightings(session: Session, source_id: int, run_id: int | None,
                       entries: list[Entry], now: datetime) -> None:
-    """New or changed sightings. On a key another writer just inserted, keep its posting
-    (the ON CONFLICT branch does not touch posting_id) and adopt it."""
+    """New or changed sightings, then read back which posting each key belongs to: on a
+    key another writer inserted meanwhile, the ON CONFLICT branch keeps its posting_id,
+    and we adopt that posting."""
     if not entries:
         return
-    ins = dialect_insert(session, Sighting.__table__)
+    table = Sighting.__table__
+    ins = dialect_insert(session, table)
     stmt = ins.on_conflict_do_update(
         index_elements=["source_id", "external_key"],
         set_={c: ins.excluded[c] for c in ("url", "canonical_url", "apply_url",
                                            "content_hash", "last_seen", "last_run_id")}
-        | {"gone_at": null()},  # a literal: a bound value here stops multi-row batching
-    ).returning(Sighting.__table__.c.external_key, Sighting.__table__.c.id,
-                Sighting.__table__.c.posting_id)
-    by_key = {e.key: e for e in entries}
+        | {"gone_at": null()},
+    )
     rows = [{"source_id": source_id, "external_key": e.key, "posting_id": e.posting_id,
              "url": e.url, "canonical_url": e.canonical_url, "apply_url": e.apply_url,
              "content_hash": e.content_hash, "first_seen": now, "last_seen": now,
              "last_run_id": run_id, "gone_at": None}
             for e in sorted(entries, key=lambda e: e.key)]  # one lock order for all writers
     for batch in chunks(rows):
-        for key, sid, pid in session.execute(stmt, batch):
-            e = by_key[key]
-            e.sighting_id, e.posting_id = sid, pid
+        session.execute(stmt, batch)
+    by_key = {e.key: e for e in entries}
+    for keys in chunks(sorted(by_key)):
+        for key, sid, pid in session.execute(
+                select(table.c.external_key, table.c.id, table.c.posting_id)
+                .where(table.c.source_id == source_id, table.c.external_key.in_(keys))):
+            by_key[key].sighting_id, by_key[key].posting_id = sid, pid
 
 
 def _touch_unchanged(session: Session, run_id: int | None, ids: list[int],
