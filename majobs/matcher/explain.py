@@ -69,7 +69,8 @@ def build_result(index: MatchIndex, query: Query, scored: Scored, pos: int,
     missing = index.cert_names(missing_bits)
     matched = index.cert_names(int(index.any_mask[row] & query.held))
     for group, vec in query.tags.items():
-        tagged = index.tag_matrix[group][row].indices
+        m = index.tag_matrix[group]   # read the row's columns directly: slicing is slow
+        tagged = m.indices[m.indptr[row]:m.indptr[row + 1]]
         matched += [index.tag_ids[group][c] for c in tagged if vec[c] > 0]
     distance = _num(scored.distance[pos], 1)
     pay = {"hourly_min": _num(index.pay_min[row]), "hourly_max": _num(index.pay_max[row])}

@@ -13,7 +13,7 @@ import hashlib
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,54 +22,15 @@ from typing import Any
 import joblib
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from majobs.matcher.docs import EMPLOYMENT_TYPES, TAG_GROUPS, PostingDoc
+from majobs.matcher.vectors import Analyzer, TextVectors, build_vectors, taxonomy_analyzer
 
-FORMAT = 1                      # bump when the saved layout changes
+FORMAT = 2                      # bump when the saved layout changes
 MAX_CERTS = 64                  # certification bits per posting (uint64)
 # National MA certifications an employer usually treats as interchangeable.
 MA_CLASS = ("CMA", "RMA", "NCMA", "CCMA", "CMAC", "NRCMA")
 EPOCH = date(1970, 1, 1)
-Analyzer = Callable[[str], list[str]]
-
-
-PARALLEL_MIN_DOCS = 4000        # below this, worker start-up costs more than it saves
-TOKEN_PREFIX = "tx_"            # the tagger's token for a taxonomy id: tx_<id lower>
-
-
-def taxonomy_analyzer(text: str) -> list[str]:
-    """Taxonomy hits as single tokens (``tx_<id>``, synonyms folded) plus lowercase words.
-    A module function so a saved index pickles it by reference."""
-    from majobs.taxonomy import get_tagger
-
-    return get_tagger().index_tokens(text)
-
-
-def pretokenized(tokens: list[str]) -> list[str]:
-    """The vectorizer's analyzer: documents arrive as token lists (tokenized in parallel)."""
-    return tokens
-
-
-def id_token(term_id: str) -> str:
-    return TOKEN_PREFIX + term_id.lower()
-
-
-def _tokenize_chunk(analyzer: Analyzer, texts: list[str]) -> list[list[str]]:
-    return [analyzer(t) for t in texts]
-
-
-def tokenize(texts: list[str], analyzer: Analyzer, n_jobs: int | None = None) -> list[list[str]]:
-    """Token lists of ``texts``; the taxonomy tagger is pure Python, so large batches are
-    split across processes (``n_jobs``: default all cores)."""
-    jobs = n_jobs or os.cpu_count() or 1
-    if jobs == 1 or len(texts) < PARALLEL_MIN_DOCS:
-        return _tokenize_chunk(analyzer, texts)
-    size = -(-len(texts) // (jobs * 4))
-    parts = joblib.Parallel(n_jobs=jobs)(
-        joblib.delayed(_tokenize_chunk)(analyzer, texts[i:i + size])
-        for i in range(0, len(texts), size))
-    return [tokens for part in parts for tokens in part]
 
 
 def doc_text(doc: PostingDoc) -> str:
@@ -87,8 +48,7 @@ def norm_words(text: str | None) -> str:
 @dataclass
 class MatchIndex:
     ids: np.ndarray                 # int64 posting ids, ascending
-    vectorizer: TfidfVectorizer
-    matrix: sparse.csr_matrix       # n x vocabulary, rows L2-normalized, float32
+    vectors: TextVectors            # TF-IDF rows (same order as ids) and raw counts
     lat: np.ndarray                 # float64, nan = unknown
     lon: np.ndarray
     remote: np.ndarray              # bool
@@ -112,6 +72,11 @@ class MatchIndex:
     def __len__(self) -> int:
         return int(self.ids.shape[0])
 
+    @property
+    def matrix(self) -> sparse.csr_matrix:
+        """n x vocabulary TF-IDF, rows L2-normalized (float32)."""
+        return self.vectors.matrix
+
     def rows_of(self, posting_ids: Iterable[int]) -> np.ndarray:
         """Row numbers of the given posting ids (ids not in the index are skipped)."""
         wanted = np.fromiter((int(i) for i in posting_ids), dtype=np.int64)
@@ -133,18 +98,17 @@ class MatchIndex:
 
 
 def build_index(docs: Sequence[PostingDoc], analyzer: Analyzer | None = None,
-                fingerprint: str = "", n_jobs: int | None = None) -> MatchIndex:
-    """Vectorize ``docs`` and pack their structured fields into numpy columns."""
+                fingerprint: str = "", n_jobs: int | None = None,
+                previous: MatchIndex | None = None) -> MatchIndex:
+    """Vectorize ``docs`` and pack their structured fields into numpy columns.
+    With ``previous`` (same analyzer), unchanged texts reuse its token counts."""
     analyzer = analyzer or taxonomy_analyzer
-    docs = sorted(docs, key=lambda d: d.id)
+    docs = sorted({d.id: d for d in docs}.values(), key=lambda d: d.id)  # one row per id
     n = len(docs)
-    vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True, dtype=np.float32)
-    tokens = tokenize([doc_text(d) for d in docs], analyzer, n_jobs)
-    if any(tokens):
-        matrix = vectorizer.fit_transform(tokens).tocsr()
-    else:  # no postings, or all of them empty: an empty vocabulary of one dummy word
-        vectorizer.fit([["_"]])
-        matrix = sparse.csr_matrix((n, 1), dtype=np.float32)
+    reuse = previous.vectors if previous is not None and previous.analyzer is analyzer \
+        else None
+    vectors, tokenized = build_vectors([d.id for d in docs], [doc_text(d) for d in docs],
+                                       analyzer, reuse, n_jobs)
 
     def floats(values: Iterable[float | None], dtype: Any) -> np.ndarray:
         return np.array([np.nan if v is None else v for v in values], dtype=dtype)
@@ -167,8 +131,7 @@ def build_index(docs: Sequence[PostingDoc], analyzer: Analyzer | None = None,
         tag_ids[group], tag_matrix[group] = _tag_matrix(docs, group)
         tag_count[group] = np.asarray(tag_matrix[group].sum(axis=1), dtype=np.float32).ravel()
     return MatchIndex(
-        ids=np.array([d.id for d in docs], dtype=np.int64),
-        vectorizer=vectorizer, matrix=matrix,
+        ids=np.array([d.id for d in docs], dtype=np.int64), vectors=vectors,
         lat=floats((d.lat for d in docs), np.float64),
         lon=floats((d.lon for d in docs), np.float64),
         remote=np.array([d.remote for d in docs], dtype=bool),
@@ -183,7 +146,7 @@ def build_index(docs: Sequence[PostingDoc], analyzer: Analyzer | None = None,
         tag_ids=tag_ids, tag_matrix=tag_matrix, tag_count=tag_count, analyzer=analyzer,
         employer_rows=_rows_by(norm_words(d.employer) for d in docs),
         title_rows=_rows_by(norm_words(d.title) for d in docs),
-        fingerprint=fingerprint, meta={"format": FORMAT, "postings": n},
+        fingerprint=fingerprint, meta={"format": FORMAT, "postings": n, "tokenized": tokenized},
     )
 
 
@@ -262,11 +225,19 @@ def load_saved(directory: Path, fingerprint: str) -> MatchIndex | None:
     """The saved index when it was built from postings with this fingerprint."""
     if saved_fingerprint(directory) != fingerprint:
         return None
+    index = _load(directory)
+    return index if index is not None and index.fingerprint == fingerprint else None
+
+
+def _load(directory: Path) -> MatchIndex | None:
+    """The saved index of this format, whatever its fingerprint; None if unusable."""
+    if not (directory / "index.joblib").exists():
+        return None
     try:
         index = joblib.load(directory / "index.joblib")
     except Exception:  # a damaged or foreign file: rebuild rather than fail
         return None
-    if not isinstance(index, MatchIndex) or index.fingerprint != fingerprint:
+    if not isinstance(index, MatchIndex) or index.meta.get("format") != FORMAT:
         return None
     return index
 
@@ -282,12 +253,12 @@ def load_or_build(engine: Any, index_dir: str | Path | None = None, *,
     with session_factory(engine, readonly=True).begin() as session:
         fingerprint = f"v{FORMAT}:{_taxonomy_signature()}:" + \
             match_store.postings_fingerprint(session)
-        if not rebuild:
-            saved = load_saved(directory, fingerprint)
-            if saved is not None:
-                return saved
+        saved = _load(directory)
+        if saved is not None and saved.fingerprint == fingerprint and not rebuild:
+            return saved
         docs = match_store.load_index_docs(session)
-    index = build_index(docs, fingerprint=fingerprint)
+    # The last saved index, even if stale, spares re-tokenizing unchanged postings.
+    index = build_index(docs, fingerprint=fingerprint, previous=None if rebuild else saved)
     with contextlib.suppress(OSError):  # read-only place: answer, rebuild next time
         save_index(index, directory)
     return index

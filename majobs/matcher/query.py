@@ -9,8 +9,9 @@ from datetime import date
 import numpy as np
 
 from majobs.matcher.docs import EMPLOYMENT_TYPES, TAG_GROUPS
-from majobs.matcher.index import EPOCH, MA_CLASS, MatchIndex, id_token
+from majobs.matcher.index import EPOCH, MA_CLASS, MatchIndex
 from majobs.matcher.profile import Profile
+from majobs.matcher.vectors import id_token
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,7 @@ def query_tokens(index: MatchIndex, profile: Profile) -> list[str]:
 
 
 def build_query(index: MatchIndex, profile: Profile, today: date) -> Query:
-    vector = index.vectorizer.transform([query_tokens(index, profile)])
-    dense = np.zeros(index.matrix.shape[1], dtype=np.float32)
-    dense[vector.indices] = vector.data
+    dense = index.vectors.query(query_tokens(index, profile))
     held = index.cert_bits(profile.certifications)
     ma_bits = index.cert_bits(MA_CLASS)
     wanted = {"skills": profile.skills, "specializations": profile.specializations,

@@ -1,0 +1,154 @@
+"""TF-IDF vectors of posting texts over taxonomy tokens, rebuilt incrementally.
+
+The taxonomy tagger (pure Python) is the slow part of an index build, so the raw term
+counts of every posting are kept with a stamp of its text: a rebuild re-tokenizes only
+new or changed postings, then recomputes IDF over all counts (scikit-learn's
+``TfidfTransformer``, sublinear tf, L2 rows). Large batches tokenize on all cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import joblib
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+
+Analyzer = Callable[[str], list[str]]
+TOKEN_PREFIX = "tx_"            # the tagger's token for a taxonomy id: tx_<id lower>
+PARALLEL_MIN_DOCS = 4000        # below this, worker start-up costs more than it saves
+
+
+def taxonomy_analyzer(text: str) -> list[str]:
+    """Taxonomy hits as single tokens (``tx_<id>``, synonyms folded) plus lowercase words.
+    A module function so a saved index pickles it by reference."""
+    from majobs.taxonomy import get_tagger
+
+    return get_tagger().index_tokens(text)
+
+
+def id_token(term_id: str) -> str:
+    return TOKEN_PREFIX + term_id.lower()
+
+
+def text_stamp(text: str) -> int:
+    """64-bit fingerprint of a text: equal stamps -> reuse the counts."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "replace"),
+                                          digest_size=8).digest(), "little")
+
+
+def _tokenize_chunk(analyzer: Analyzer, texts: list[str]) -> list[list[str]]:
+    return [analyzer(t) for t in texts]
+
+
+def tokenize(texts: list[str], analyzer: Analyzer, n_jobs: int | None = None
+             ) -> list[list[str]]:
+    """Token lists of ``texts``, split across processes for large batches."""
+    jobs = n_jobs or os.cpu_count() or 1
+    if jobs == 1 or len(texts) < PARALLEL_MIN_DOCS:
+        return _tokenize_chunk(analyzer, texts)
+    size = -(-len(texts) // (jobs * 4))
+    parts = joblib.Parallel(n_jobs=jobs)(
+        joblib.delayed(_tokenize_chunk)(analyzer, texts[i:i + size])
+        for i in range(0, len(texts), size))
+    return [tokens for part in parts for tokens in part]
+
+
+@dataclass
+class TextVectors:
+    terms: list[str]                # column -> token
+    vocab: dict[str, int]           # token -> column
+    counts: sparse.csr_matrix       # n x terms raw term counts (float32)
+    stamps: np.ndarray              # uint64 text stamp per row
+    ids: np.ndarray                 # int64 posting id per row
+    transformer: TfidfTransformer
+    matrix: sparse.csr_matrix       # n x terms TF-IDF, rows L2-normalized (float32)
+
+    def query(self, tokens: list[str]) -> np.ndarray:
+        """A dense TF-IDF vector for a query's tokens (unknown tokens are ignored)."""
+        dense = np.zeros(len(self.terms), dtype=np.float32)
+        counts = Counter(t for t in tokens if t in self.vocab)
+        if not counts:
+            return dense
+        cols = np.array([self.vocab[t] for t in counts], dtype=np.int64)
+        row = sparse.csr_matrix((np.array(list(counts.values()), dtype=np.float32),
+                                 (np.zeros(len(cols), dtype=np.int64), cols)),
+                                shape=(1, len(self.terms)))
+        vec = self.transformer.transform(row)
+        dense[vec.indices] = vec.data
+        return dense
+
+
+def build_vectors(ids: Sequence[int], texts: Sequence[str], analyzer: Analyzer,
+                  previous: TextVectors | None = None, n_jobs: int | None = None
+                  ) -> tuple[TextVectors, int]:
+    """Vectors of ``texts`` (one per id); rows whose id and text stamp match ``previous``
+    reuse its counts. Returns the vectors and how many texts were tokenized."""
+    stamps = np.array([text_stamp(t) for t in texts], dtype=np.uint64)
+    ids_arr = np.asarray(ids, dtype=np.int64)
+    reuse_from = _reusable_rows(ids_arr, stamps, previous)
+    fresh = np.flatnonzero(reuse_from < 0)
+    terms = list(previous.terms) if previous is not None else []
+    vocab = dict(previous.vocab) if previous is not None else {}
+    tokens = tokenize([texts[i] for i in fresh], analyzer, n_jobs)
+    rows, cols, vals = [], [], []
+    for pos, toks in zip(fresh.tolist(), tokens, strict=True):
+        for tok, n in Counter(toks).items():
+            col = vocab.get(tok)
+            if col is None:
+                col = vocab[tok] = len(terms)
+                terms.append(tok)
+            rows.append(pos)
+            cols.append(col)
+            vals.append(n)
+    n, width = len(texts), max(1, len(terms))
+    counts = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)),
+                               shape=(n, width))
+    kept = np.flatnonzero(reuse_from >= 0)
+    if kept.size:
+        old = previous.counts[reuse_from[kept]]  # type: ignore[union-attr]
+        old = sparse.csr_matrix((old.data, old.indices, old.indptr), shape=(kept.size, width))
+        place = sparse.csr_matrix((np.ones(kept.size, dtype=np.float32),
+                                   (kept, np.arange(kept.size))), shape=(n, kept.size))
+        counts = (counts + place @ old).tocsr()
+    counts, terms = _drop_unused(counts, terms)
+    vocab = {t: i for i, t in enumerate(terms) if t}
+    transformer = TfidfTransformer(sublinear_tf=True)
+    if counts.nnz:
+        matrix = transformer.fit_transform(counts).astype(np.float32).tocsr()
+    else:  # nothing to learn: an idf of ones keeps transform() working
+        transformer.fit(sparse.csr_matrix(np.ones((1, counts.shape[1]), dtype=np.float32)))
+        matrix = counts.copy()
+    return TextVectors(terms, vocab, counts, stamps, ids_arr, transformer, matrix), fresh.size
+
+
+def _reusable_rows(ids: np.ndarray, stamps: np.ndarray, previous: TextVectors | None
+                   ) -> np.ndarray:
+    """For each row, the previous row with the same id and stamp, else -1."""
+    out = np.full(ids.shape, -1, dtype=np.int64)
+    if previous is None or previous.ids.size == 0 or ids.size == 0:
+        return out
+    order = np.argsort(previous.ids, kind="stable")
+    pos = np.clip(np.searchsorted(previous.ids[order], ids), 0, order.size - 1)
+    cand = order[pos]
+    same = (previous.ids[cand] == ids) & (previous.stamps[cand] == stamps)
+    out[same] = cand[same]
+    return out
+
+
+def _drop_unused(counts: sparse.csr_matrix, terms: list[str]
+                 ) -> tuple[sparse.csr_matrix, list[str]]:
+    """Remove columns no posting uses any more (the vocabulary must not grow forever).
+    With no terms at all, one placeholder column "" that no token can hit."""
+    used = np.bincount(counts.indices, minlength=counts.shape[1]) > 0
+    if terms and used.all():
+        return counts, terms
+    keep = np.flatnonzero(used[:len(terms)])
+    if keep.size == 0:
+        return sparse.csr_matrix((counts.shape[0], 1), dtype=np.float32), [""]
+    return counts[:, keep].tocsr(), [terms[i] for i in keep]
