@@ -56,27 +56,22 @@ class Seeded:
     ids: dict[str, int] = field(default_factory=dict)   # label -> posting id
 
 
-def _store(engine: Engine, source: str, items: list[Any], seeded: Seeded,
-           labels: list[str], outcome: str = "success", error: str | None = None) -> None:
+def _store(engine: Engine, source: str, items: list[Any], now: datetime,
+           outcome: str = "success", error: str | None = None) -> tuple[int, list[int | None]]:
     with session_factory(engine).begin() as session:
         sid = store.ensure_source(session, SourceConfig(name=source, kind="greenhouse",
                                                         board=source))
-        run = store.start_run(session, sid, now=NOW - timedelta(minutes=5))
-        result = store.upsert_postings(session, sid, run, items, NOW)
+        run = store.start_run(session, sid, now=now - timedelta(minutes=5))
+        result = store.upsert_postings(session, sid, run, items, now)
         counts = {"pages": 1, "items": len(items), "ma_items": sum(bool(i.is_ma) for i in items),
                   "new": result.new, "updated": result.updated, "unchanged": result.unchanged,
                   "expired": 0, "dropped": {"not_a_posting": 1}}
-        store.finish_run(session, run, outcome, outcome == "success", counts, error, now=NOW)
-    seeded.sources[source] = sid
-    for label, pid in zip(labels, result.posting_ids, strict=True):
-        assert pid is not None
-        seeded.ids[label] = pid
+        store.finish_run(session, run, outcome, outcome == "success", counts, error, now=now)
+    return sid, result.posting_ids
 
 
-def seed(engine: Engine) -> Seeded:
-    """A small market: MA postings at several confidences, look-alikes, a duplicate pair
-    from two sources, a posting carrying script payloads, and a failed source."""
-    seeded = Seeded()
+def market_items() -> dict[str, tuple[list[Any], list[str]]]:
+    """source -> (items, labels): what each source publishes, the same on every call."""
     austin = {"city": "Austin", "state": "TX", "postal_code": "78701"}
     items, labels = [], []
     for n, (title, conf, is_ma, employer) in enumerate([
@@ -101,15 +96,28 @@ def seed(engine: Engine) -> Seeded:
                             employer="Lakeside Clinic", text=dup_text, ma_confidence=0.93,
                             **austin))
     labels.append("dup_a")
-    _store(engine, "valley-gh", items, seeded, labels)
     other = build_item(9, source="metro-feed", title="Medical Assistant",
                        employer="Lakeside Clinic", ma_confidence=0.9,
                        text="Via MetroJobs: totally different words about a front desk "
                             "receptionist opening with billing, scheduling, and insurance.",
                        **austin)
-    _store(engine, "metro-feed", [other], seeded, ["dup_b"])
-    _store(engine, "broken-board", [], seeded, [], outcome="failed",
-           error="HTTP 500 from https://boards.example/v1/boards/broken/jobs")
+    return {"valley-gh": (items, labels), "metro-feed": ([other], ["dup_b"])}
+
+
+def seed(engine: Engine, now: datetime = NOW) -> Seeded:
+    """A small market: MA postings at several confidences, look-alikes, a duplicate pair
+    from two sources, a posting carrying script payloads, and a failed source. Calling
+    it again is the next crawl of the same sources."""
+    seeded = Seeded()
+    for source, (items, labels) in market_items().items():
+        sid, ids = _store(engine, source, items, now)
+        seeded.sources[source] = sid
+        for label, pid in zip(labels, ids, strict=True):
+            assert pid is not None
+            seeded.ids[label] = pid
+    sid, _ = _store(engine, "broken-board", [], now, outcome="failed",
+                    error="HTTP 500 from https://boards.example/v1/boards/broken/jobs")
+    seeded.sources["broken-board"] = sid
     return seeded
 
 
