@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -263,7 +265,7 @@ def test_find_reports_offsets_and_order(tagger):
         assert isinstance(m, TagMatch)
         assert text[m.start:m.end] == m.surface
         assert m.group == load_taxonomy().group_of(m.id)
-    assert all(a.end <= b.start for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a.end <= b.start for a, b in pairwise(hits))
 
 
 def test_offsets_survive_text_whose_lowercase_is_longer(tagger):
@@ -356,7 +358,8 @@ def test_every_synonym_and_variant_is_found(tagger):
 
 # --- property: arbitrary text never breaks the tagger -----------------------------------
 
-_WORDS = [form for _, form in _all_forms()][::7] + [
+_WORDS = [
+    *[form for _, form in _all_forms()][::7],
     "the", "and", ",", ".", "/", "-", "(", ")", "\n", "  ", "MA", "C", ".", "İ", "ß", "&amp;",
     "\u2013", "\u00a0", "required", "preferred", "CPT", "codes", "med", "pass", "NCCT"]
 
@@ -371,8 +374,26 @@ def test_arbitrary_text_never_raises(text):
     for m in hits:
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start:m.end] == m.surface
-    assert all(a.end <= b.start for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a.end <= b.start for a, b in pairwise(hits))
     tags = tagger.tag(text)
     assert {i for v in tags.values() for i in v} >= {m.id for m in hits}
     tokens = tagger.index_tokens(text)
     assert sum(t.startswith("tx_") for t in tokens) >= len(hits)
+
+
+def test_repeated_surfaces_are_judged_by_their_own_context(tagger):
+    # The tagger remembers surfaces it has resolved; terms with context rules must still
+    # be judged afresh each time, and remembered rejections stay rejected.
+    for _ in range(3):
+        assert ids(tagger, "CMA required") == ["CMA"]
+        assert "CMA" not in ids(tagger, "CMA for med pass in assisted living")
+        assert ids(tagger, "Cma and epic") == []
+        assert ids(tagger, "Epic and CMA") == ["epic", "CMA"]
+
+
+def test_a_fresh_tagger_agrees_with_the_cached_one(tagger):
+    from majobs.taxonomy import Tagger
+
+    text = "\n".join(t for t, _ in FOUND + NOT_FOUND)
+    tagger.find(text)  # warm the cache
+    assert Tagger(load_taxonomy()).find(text) == tagger.find(text)

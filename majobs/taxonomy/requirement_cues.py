@@ -68,8 +68,8 @@ FILLER = _wordset("""
 or and either both as well is are be must also very strongly highly a an the one of from
 through by with in at for e g i eg ie such including certification certifications certified
 certificate certificates certify credential credentials credentialing credentialed license
-licenses licensure licensed card registration registered registry status program exam
-examination accredited national nationally recognized approved equivalent eligible
+licenses licensure licensed card registration registered registry status program
+accredited national nationally recognized approved equivalent eligible
 eligibility american heart association red cross aha arc nha aama amt ncct amca jcahpo
 healthcare provider providers level medical assistant assistants ma mas state wa
 """)

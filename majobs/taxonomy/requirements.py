@@ -44,6 +44,7 @@ _LABEL = re.compile(r"([^:\n]{2,60}?)\s*:\s*")
 _CLAUSE_END = re.compile(r"[.!?;](?=\s|$)|[•·▪●|]")
 _WORD = re.compile(r"[a-z0-9]+")
 _COLON = re.compile(r"\s*:")
+_PARENTHESES = re.compile(r"\([^()]*\)")
 _MAX_HEADING_CHARS = 80
 
 
@@ -72,7 +73,8 @@ def _only_filler(text: str, start: int, end: int, hits: list[TagMatch]) -> bool:
         pieces.append(text[pos:hit.start])
         pos = hit.end
     pieces.append(text[pos:end])
-    return all(word in FILLER for word in _WORD.findall(" ".join(pieces).lower()))
+    gap = _PARENTHESES.sub(" ", " ".join(pieces))  # "MA-C (Washington) is mandatory"
+    return all(word in FILLER for word in _WORD.findall(gap.lower()))
 
 
 def _cues(text: str, start: int, end: int) -> list[_Cue]:

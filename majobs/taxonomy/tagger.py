@@ -20,6 +20,9 @@ from majobs.taxonomy.patterns import (
 # Word tokens for the TF-IDF index, like scikit-learn's default token_pattern.
 _WORD = re.compile(r"\w\w+")
 TOKEN_PREFIX = "tx_"
+# Match texts already judged, exactly as written ("Vital signs" -> vital_signs, "Cma" ->
+# rejected), for terms without context rules; bounded so odd input cannot grow it.
+_KNOWN_CACHE_SIZE = 50_000
 
 
 class TagMatch(NamedTuple):
@@ -53,8 +56,13 @@ class Tagger:
         for rule in taxonomy.rules:
             self._rules[rule.term] = (*self._rules.get(rule.term, ()), rule)
         self._group = {tid: t.group for tid, t in taxonomy.terms.items()}
-        self._implies = {tid: t.implies for tid, t in taxonomy.terms.items()}
         self._token = {tid: TOKEN_PREFIX + tid.lower() for tid in taxonomy.terms}
+        self._known: dict[str, str] = {}  # surface -> term id, "" = not a term
+        # Terms with a case-sensitive name: only their hits need the case check.
+        self._cased = {self._owner[k] for k, masks in self._masks.items() if masks is not None}
+        # tag(): (group, id) pairs a hit contributes, implied ids included.
+        self._tag_pairs = {tid: tuple((self._group[i], i) for i in (tid, *t.implies))
+                           for tid, t in taxonomy.terms.items()}
 
     def _claim(self, form: str, term_id: str) -> bool:
         key = key_of(form)
@@ -82,29 +90,42 @@ class Tagger:
 
     def _find(self, text: str, clean: str, low: str) -> list[TagMatch]:
         out: list[TagMatch] = []
-        search = self._regex.search
+        known = self._known
+        group = self._group
         pos = 0
-        while (m := search(low, pos)) is not None:
-            start, end = m.span()
-            hit = self._accept(text, clean, start, end)
-            if hit is None:
-                pos = start + 1  # a shorter term may still start inside the rejected span
-                continue
-            out.append(hit)
-            pos = end
-        return out
+        while True:
+            for m in self._regex.finditer(low, pos):
+                start, end = m.span()
+                surface = clean[start:end]
+                term_id = known.get(surface)
+                hit: TagMatch | None
+                if term_id:  # seen before: same term, no case check, no rule to run
+                    hit = TagMatch(term_id, group[term_id], start, end, text[start:end])
+                elif term_id is None:
+                    hit = self._accept(text, clean, surface, start, end)
+                else:
+                    hit = None
+                if hit is None:
+                    pos = start + 1  # a shorter term may still start inside the rejected span
+                    break
+                out.append(hit)
+            else:
+                return out
 
-    def _accept(self, text: str, clean: str, start: int, end: int) -> TagMatch | None:
-        surface = clean[start:end]
+    def _accept(self, text: str, clean: str, surface: str, start: int,
+                end: int) -> TagMatch | None:
+        """Resolve a regex match to a term, or reject it (None)."""
         key = key_of(surface)
         term_id = self._owner.get(key)
-        if term_id is None:
-            return None
-        masks = self._masks.get(key)
-        if masks is not None and not any(case_ok(mask, surface) for mask in masks):
+        masks = self._masks.get(key) if term_id in self._cased else None
+        if term_id is None or (masks and not any(case_ok(m, surface) for m in masks)):
+            self._remember(surface, "")
             return None  # "Cma", "epic", "mac": wrong case for an acronym or a name
+        rules = self._rules.get(term_id, ())
+        if not rules:
+            self._remember(surface, term_id)
         note = None
-        for rule in self._rules.get(term_id, ()):
+        for rule in rules:
             if rule.fires(clean, start, end):
                 if rule.action == "drop":
                     return None
@@ -114,13 +135,17 @@ class Tagger:
                 break
         return TagMatch(term_id, self._group[term_id], start, end, text[start:end], note)
 
+    def _remember(self, surface: str, term_id: str) -> None:
+        if len(self._known) < _KNOWN_CACHE_SIZE:
+            self._known[surface] = term_id
+
     def tag(self, text: str) -> dict[str, list[str]]:
         """group -> sorted unique ids (with implied ids); only groups with hits."""
-        found: dict[str, set[str]] = {}
-        for hit in self.find(text):
-            for tid in (hit.id, *self._implies[hit.id]):
-                found.setdefault(self._group[tid], set()).add(tid)
-        return {g: sorted(found[g]) for g in GROUPS if g in found}
+        pairs = {pair for hit in self.find(text) for pair in self._tag_pairs[hit.id]}
+        found: dict[str, list[str]] = {}
+        for group, tid in sorted(pairs):
+            found.setdefault(group, []).append(tid)
+        return {g: found[g] for g in GROUPS if g in found}
 
     def index_tokens(self, text: str) -> list[str]:
         """Tokens for a TF-IDF index: each hit one "tx_<id>" token, other words lower-cased.
@@ -131,12 +156,12 @@ class Tagger:
         if not isinstance(text, str) or not text:
             return []
         clean, low = prepare_text(text)
-        words = _WORD.findall
-        tokens: list[str] = []
+        # Splice each hit's token into the text, then split the whole once: one findall
+        # is faster than one per gap between hits.
+        pieces: list[str] = []
         pos = 0
         for hit in self._find(text, clean, low):
-            tokens += words(low, pos, hit.start)
-            tokens.append(self._token[hit.id])
+            pieces += (low[pos:hit.start], self._token[hit.id])
             pos = hit.end
-        tokens += words(low, pos)
-        return tokens
+        pieces.append(low[pos:])
+        return _WORD.findall(" ".join(pieces))
