@@ -36,28 +36,27 @@ def _number(text: str) -> float | int | str:
 
 def form_to_profile(form: FormData) -> dict[str, Any]:
     """The typed values as a profile mapping; empty fields are left out."""
+    def raw(name: str) -> str:
+        value = form.get(name)  # NUL: PostgreSQL cannot store it, no profile needs it
+        return value.replace("\x00", "")[:VALUE_MAX] if isinstance(value, str) else ""
+
     def text(name: str) -> str:
-        value = form.get(name)
-        return " ".join(value.split())[:VALUE_MAX] if isinstance(value, str) else ""
+        return " ".join(raw(name).split())
 
     data: dict[str, Any] = {}
     for name in TEXT_FIELDS:
-        if name == "summary":
-            raw = form.get(name)
-            value = raw.strip()[:VALUE_MAX] if isinstance(raw, str) else ""
-        else:
-            value = text(name)
+        value = raw(name).strip() if name == "summary" else text(name)
         if value:
             data[name] = value
     for name in NUMBER_FIELDS:
         if text(name):
             data[name] = _number(text(name))
     for name in LIST_FIELDS:
-        raw = form.get(name)
-        items = _split(raw[:VALUE_MAX]) if isinstance(raw, str) else []
+        items = _split(raw(name))
         if items:
             data[name] = items
-    types = [t for t in form.getlist("employment_types") if isinstance(t, str) and t]
+    types = [t.replace("\x00", "") for t in form.getlist("employment_types")
+             if isinstance(t, str) and t]
     if types:
         data["employment_types"] = types
     if text("alert_email"):

@@ -3,6 +3,7 @@ list, web-side add/edit, and the private link (``/s/{token}``)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from majobs.db.types import utcnow
 from majobs.errors import InputError
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,100}")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def candidate(session: Session, candidate_id: int) -> CandidateRow | None:
 
 def candidate_by_token(session: Session, token: str) -> CandidateRow | None:
     """The candidate a private link belongs to; None for unknown or revoked links."""
-    if not token or len(token) > 200:
+    if not TOKEN_RE.fullmatch(token or ""):
         return None
     found = session.scalar(select(Candidate).where(Candidate.token == token))
     # compare_digest: the lookup above is by index; this keeps the final check exact.

@@ -119,7 +119,7 @@ def _common(f: QueueFilters) -> list[ColumnElement[bool]]:
         where.append(Posting.first_seen <= datetime.combine(f.seen_to, time.max, UTC))
     if f.unreviewed:
         where.append(Posting.review_is_ma.is_(None))
-    text = " ".join((f.text or "").split())[:TEXT_MAX]
+    text = " ".join((f.text or "").replace("\x00", "").split())[:TEXT_MAX]
     if text.startswith("#") and text[1:].isdigit():
         where.append(Posting.id == int(text[1:]))
     elif text:

@@ -31,8 +31,14 @@ def source_health(session: Session) -> list[dict[str, Any]]:
     return runs.source_health(session)
 
 
+def _by_name(session: Session, name: str) -> Source | None:
+    if "\x00" in name:  # no source name has one (PostgreSQL text cannot)
+        return None
+    return session.scalar(select(Source).where(Source.name == name))
+
+
 def source_config(session: Session, name: str) -> dict[str, Any] | None:
-    src = session.scalar(select(Source).where(Source.name == name))
+    src = _by_name(session, name)
     if src is None:
         return None
     return {"id": src.id, "name": src.name, "kind": src.kind, "enabled": src.enabled,
@@ -48,7 +54,7 @@ def run_page(session: Session, source_name: str | None = None, before_id: int | 
     stmt = (select(CrawlRun, Source.name).join(Source, Source.id == CrawlRun.source_id)
             .order_by(CrawlRun.id.desc()).limit(limit + 1))
     if source_name:
-        stmt = stmt.where(Source.name == source_name)
+        stmt = stmt.where(Source.name == source_name.replace("\x00", ""))
     if before_id is not None:
         stmt = stmt.where(CrawlRun.id < before_id)
     rows = [runs.run_dict(run, name) for run, name in session.execute(stmt)]
@@ -59,7 +65,7 @@ def run_page(session: Session, source_name: str | None = None, before_id: int | 
 
 def set_source_enabled(session: Session, name: str, enabled: bool) -> bool:
     """Switch a source on or off; False when there is no such source."""
-    src = session.scalar(select(Source).where(Source.name == name))
+    src = _by_name(session, name)
     if src is None:
         return False
     src.enabled = bool(enabled)

@@ -65,6 +65,8 @@ def user_by_id(session: Session, user_id: int) -> UserRow | None:
 
 def credentials(session: Session, name: str) -> tuple[int, str] | None:
     """(id, password hash) of the user called ``name``, for the login check."""
+    if "\x00" in name:  # no stored name has one (PostgreSQL text cannot)
+        return None
     row = session.execute(
         select(User.id, User.password_hash).where(User.name == name.strip())).first()
     return (row[0], row[1]) if row else None
@@ -78,6 +80,8 @@ def set_password_hash(session: Session, user_id: int, password_hash: str) -> Non
 
 def remove_user(session: Session, name: str) -> bool:
     """Delete the user; their review events keep the history with no user (SET NULL)."""
+    if "\x00" in name:
+        return False
     result = session.execute(delete(User).where(User.name == name.strip()))
     return bool(result.rowcount)
 
