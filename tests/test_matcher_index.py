@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from majobs.matcher.docs import PostingDoc, make_doc
@@ -91,3 +92,14 @@ def test_saved_index_round_trip(tmp_path: Path) -> None:
     assert load_saved(tmp_path, "fp-2") is None
     (tmp_path / "index.joblib").write_bytes(b"not a pickle")
     assert load_saved(tmp_path, "fp-1") is None
+
+
+def test_query_vector_equals_transformer_output() -> None:
+    index = build_index(docs(TEXTS))
+    vocab = index.vectors.vocab
+    tokens = ["tx_cma", "tx_cma", "tx_ekg", "needed", "unheard-of"]
+    counts = sparse.csr_matrix(
+        ([2.0, 1.0, 1.0], ([0, 0, 0], [vocab["tx_cma"], vocab["tx_ekg"], vocab["needed"]])),
+        shape=(1, index.matrix.shape[1]))
+    expected = index.vectors.transformer.transform(counts).toarray().ravel()
+    assert np.allclose(index.vectors.query(tokens), expected, atol=1e-6)

@@ -96,10 +96,13 @@ def test_index_saved_and_reused_until_postings_change(
     with db_sessions.begin() as s:   # expiring a posting changes the fingerprint
         s.execute(update(Posting).where(Posting.id == b)
                   .values(status="expired", updated_at=NOW + timedelta(hours=1)))
-    assert sorted(load_or_build(db_engine).ids.tolist()) == sorted([a, c])
+    rebuilt = load_or_build(db_engine)
+    assert sorted(rebuilt.ids.tolist()) == sorted([a, c])
+    assert rebuilt.meta["tokenized"] == 0       # the saved counts were reused
     with db_sessions.begin() as s:   # so does a new posting
         d = add_posting(s, "seattle")
-    assert d in load_or_build(db_engine).ids.tolist()
+    rebuilt = load_or_build(db_engine)
+    assert d in rebuilt.ids.tolist() and rebuilt.meta["tokenized"] == 1
     with db_sessions.begin() as s:   # and a deleted one, even with the same newest update
         s.delete(s.get(Posting, d))
     assert d not in load_or_build(db_engine).ids.tolist()

@@ -70,17 +70,17 @@ class TextVectors:
     matrix: sparse.csr_matrix       # n x terms TF-IDF, rows L2-normalized (float32)
 
     def query(self, tokens: list[str]) -> np.ndarray:
-        """A dense TF-IDF vector for a query's tokens (unknown tokens are ignored)."""
+        """A dense TF-IDF vector for a query's tokens (unknown tokens are ignored):
+        the transformer's own weighting (1 + log tf) * idf, L2-normalized, computed here
+        because its transform() validation costs milliseconds per call."""
         dense = np.zeros(len(self.terms), dtype=np.float32)
         counts = Counter(t for t in tokens if t in self.vocab)
         if not counts:
             return dense
         cols = np.array([self.vocab[t] for t in counts], dtype=np.int64)
-        row = sparse.csr_matrix((np.array(list(counts.values()), dtype=np.float32),
-                                 (np.zeros(len(cols), dtype=np.int64), cols)),
-                                shape=(1, len(self.terms)))
-        vec = self.transformer.transform(row)
-        dense[vec.indices] = vec.data
+        tf = 1.0 + np.log(np.array(list(counts.values()), dtype=np.float64))
+        weights = tf * self.transformer.idf_[cols]
+        dense[cols] = weights / np.linalg.norm(weights)
         return dense
 
 
