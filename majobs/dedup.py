@@ -109,13 +109,21 @@ def _fold(text: str) -> str:
     return text.encode("ascii", "ignore").decode("ascii").lower().replace("&amp;", "&")
 
 
-def normalize_employer(employer: str | None) -> str:
+def _employer_word_list(employer: str | None) -> list[str]:
     if not isinstance(employer, str):
-        return ""
+        return []
     folded = _fold(employer).replace("&", " and ")
     folded = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", folded)  # "P.A." -> "pa", "L.L.C" -> "llc"
-    folded = folded.replace(".", "")
-    words = _WORD_RE.findall(folded)
+    return _WORD_RE.findall(folded.replace(".", ""))
+
+
+def _employer_words(employer: str | None) -> str:
+    return " ".join(_employer_word_list(employer))
+
+
+def normalize_employer(employer: str | None) -> str:
+    """Lower-case words of the name without legal forms and filler ("Inc", "Health")."""
+    words = _employer_word_list(employer)
     kept = [w for w in words if w not in EMPLOYER_NOISE]
     return " ".join(kept or words)
 
@@ -181,9 +189,16 @@ def dedup_key(employer: str | None, title: str | None,
     """``employer|title|place``: the same opening listed by two sources gets one key; the
     same title at two clinics gets two. Without a title the key is ``""`` (never matches)."""
     norm_title = normalize_title(title, getattr(location, "city", None))
+    norm_employer = normalize_employer(employer)
+    # Re-publishers write "Employer: Title" or "Title - Employer": the name is not the job.
+    for name in sorted({norm_employer, _employer_words(employer)}, key=len, reverse=True):
+        if name and norm_title.startswith(name + " "):
+            norm_title = norm_title[len(name) + 1:]
+        elif name and norm_title.endswith(" " + name):
+            norm_title = norm_title[:-len(name) - 1]
     if not norm_title:
         return ""
-    return f"{normalize_employer(employer)}|{norm_title}|{place_key(location)}"
+    return f"{norm_employer}|{norm_title}|{place_key(location)}"
 
 
 # ---------------------------------------------------------------------------------------

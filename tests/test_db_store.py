@@ -20,15 +20,17 @@ T0 = datetime(2025, 3, 2, 6, 0, tzinfo=UTC)
 MakeItem = Callable[..., JobPostingItem]
 
 
-def _source(session: Session, name: str = "clinic-a") -> tuple[int, int]:
-    sid = store.ensure_source(session, SourceConfig(name=name, kind="greenhouse", board=name))
+def _source(session: Session, name: str = "clinic-a", kind: str = "greenhouse") -> tuple[int, int]:
+    cfg = (SourceConfig(name=name, kind=kind, url="https://feeds.example/x.xml")
+           if kind == "feed" else SourceConfig(name=name, kind=kind, board=name))
+    sid = store.ensure_source(session, cfg)
     return sid, store.start_run(session, sid)
 
 
 def _upsert(sessions: sessionmaker[Session], name: str, items: list[JobPostingItem],
-            now: datetime) -> store.UpsertResult:
+            now: datetime, kind: str = "greenhouse") -> store.UpsertResult:
     with sessions.begin() as session:
-        sid, run = _source(session, name)
+        sid, run = _source(session, name, kind)
         return store.upsert_postings(session, sid, run, items, now)
 
 
@@ -228,6 +230,27 @@ def test_only_primary_source_rewrites_posting(db_sessions: sessionmaker[Session]
     assert res.updated == 1
     with db_sessions.begin() as session:
         assert session.get(Posting, first.posting_ids[0]).title == "Lead MA"
+
+
+def test_employer_source_is_primary_over_an_aggregator_seen_first(
+        db_sessions: sessionmaker[Session], make_item: MakeItem) -> None:
+    own = make_item(4, title="Medical Assistant", url="https://boards.example/valley/jobs/4")
+    wrapped = make_item(4, source="metro-feed", external_id="metro-77",
+                        title=f"{own.employer}: {own.title}",
+                        url="https://metrojobs.example/jobs/77",
+                        text=f"Valley is hiring (via MetroJobs). {own.text} Found on MetroJobs.")
+    first = _upsert(db_sessions, "metro-feed", [wrapped], T0, kind="feed")
+    second = _upsert(db_sessions, "valley", [own], T0 + timedelta(hours=1))
+    assert second.posting_ids == first.posting_ids
+    with db_sessions.begin() as session:
+        p = session.get(Posting, first.posting_ids[0])
+        assert (p.canonical_url, p.title) == ("https://boards.example/valley/jobs/4", own.title)
+        assert next(store.export_postings(session))["urls"][:2] == [
+            "https://boards.example/valley/jobs/4", "https://metrojobs.example/jobs/77"]
+    wrapped.title, wrapped.content_hash = "Changed by the feed", None
+    _upsert(db_sessions, "metro-feed", [wrapped], T0 + timedelta(days=1), kind="feed")
+    with db_sessions.begin() as session:
+        assert session.get(Posting, first.posting_ids[0]).title == own.title
 
 
 def test_odd_values_are_stored_without_crashing(db_sessions: sessionmaker[Session],

@@ -74,6 +74,10 @@ SAME_KEY = [  # (employer, title, place) pairs one job seeker would call the sam
      ("Telehealth Partners LLC", "Virtual Medical Assistant", "Remote - US")),
     (("Valley Family Clinic", "Medical Assistant", ZIP_ONLY),
      ("Valley Family Clinic", "Medical Assistant - PRN", ZIP_ONLY)),
+    (("Lakeside Health", "Lakeside Health: Medical Assistant", AUSTIN),
+     ("Lakeside Health", "Medical Assistant", AUSTIN)),
+    (("Valley Family Clinic, PLLC", "Medical Assistant - Valley Family Clinic", AUSTIN),
+     ("Valley Family Clinic", "Medical Assistant", AUSTIN)),
 ]
 OTHER_KEY = [  # ... and pairs that are different postings
     (("Valley Family Clinic", "Medical Assistant", AUSTIN),

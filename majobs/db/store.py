@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, null, select, text, update
+from sqlalchemy import bindparam, case, delete, func, insert, null, select, text, update
 from sqlalchemy.orm import Session
 
 from majobs.db import resolve
@@ -127,14 +127,25 @@ def _touch_unchanged(session: Session, run_id: int | None, ids: list[int],
             .execution_options(synchronize_session=False))
 
 
+# Whose copy of a posting is the reference (its text, its canonical URL): the employer's
+# own applicant-tracking system first, then career pages, then re-publishers (feeds,
+# job banks). Among equals, the earliest live sighting, so a posting does not flip
+# between two sources' slightly different texts from one crawl to the next.
+SOURCE_KIND_RANK = {"greenhouse": 0, "lever": 0, "ashby": 0, "smartrecruiters": 0,
+                    "workday": 0, "usajobs": 0, "jsonld": 1, "feed": 2, "careeronestop": 2}
+OTHER_KIND_RANK = 1
+
+
 def _primary_sightings(session: Session, posting_ids: set[int]) -> dict[int, int]:
-    """posting id -> its primary sighting: the earliest live one."""
+    """posting id -> its primary sighting (see SOURCE_KIND_RANK) among the live ones."""
+    rank = case(SOURCE_KIND_RANK, value=Source.kind, else_=OTHER_KIND_RANK)
     primary: dict[int, int] = {}
     for batch in chunks(sorted(posting_ids)):
         rows = session.execute(
             select(Sighting.posting_id, Sighting.id)
+            .join(Source, Source.id == Sighting.source_id)
             .where(Sighting.posting_id.in_(batch), Sighting.gone_at.is_(None))
-            .order_by(Sighting.first_seen, Sighting.id))
+            .order_by(rank, Sighting.first_seen, Sighting.id))
         for pid, sid in rows:
             primary.setdefault(pid, sid)
     return primary
