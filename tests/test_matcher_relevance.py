@@ -17,6 +17,7 @@ from majobs.matcher.evaluate import (
     ndcg_at_k,
     random_ranker,
     tfidf_ranker,
+    within_radius,
 )
 
 
@@ -45,6 +46,7 @@ def test_matcher_beats_every_baseline(ev: EvalSet) -> None:
     matcher = mean_ndcg(ev, matcher_ranker(ev))["mean"]
     baselines = {"random": mean_ndcg(ev, random_ranker(ev))["mean"],
                  "tfidf": mean_ndcg(ev, tfidf_ranker(ev))["mean"],
-                 "bm25": mean_ndcg(ev, bm25_ranker(ev))["mean"]}
+                 "bm25": mean_ndcg(ev, bm25_ranker(ev))["mean"],
+                 "bm25+radius": mean_ndcg(ev, within_radius(ev, bm25_ranker(ev)))["mean"]}
     for name, score in baselines.items():
         assert matcher > score, f"matcher {matcher:.3f} <= {name} {score:.3f}"
