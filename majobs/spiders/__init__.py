@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from majobs.errors import MajobsError
 from majobs.sources import SourceConfig
+from majobs.spiders.ashby import AshbySpider
 from majobs.spiders.base import SourceSpider
+from majobs.spiders.careeronestop import CareerOneStopSpider
 from majobs.spiders.feed import FeedSpider
 from majobs.spiders.greenhouse import GreenhouseSpider
 from majobs.spiders.jsonld import JsonLdSpider
 from majobs.spiders.lever import LeverSpider
+from majobs.spiders.smartrecruiters import SmartRecruitersSpider
+from majobs.spiders.usajobs import UsajobsSpider
+from majobs.spiders.workday import WorkdaySpider
 
 SPIDERS: dict[str, type[SourceSpider]] = {
-    cls.name: cls for cls in (GreenhouseSpider, LeverSpider, JsonLdSpider, FeedSpider)
+    cls.name: cls for cls in (GreenhouseSpider, LeverSpider, JsonLdSpider, FeedSpider,
+                              AshbySpider, SmartRecruitersSpider, WorkdaySpider, UsajobsSpider,
+                              CareerOneStopSpider)
 }
 
 
@@ -30,5 +37,6 @@ def spider_for(source: SourceConfig) -> type[SourceSpider]:
             f"(available: {', '.join(sorted(SPIDERS))})") from None
 
 
-__all__ = ["SPIDERS", "FeedSpider", "GreenhouseSpider", "JsonLdSpider", "LeverSpider",
-           "SourceSpider", "spider_for"]
+__all__ = ["SPIDERS", "AshbySpider", "CareerOneStopSpider", "FeedSpider", "GreenhouseSpider",
+           "JsonLdSpider", "LeverSpider", "SmartRecruitersSpider", "SourceSpider", "UsajobsSpider",
+           "WorkdaySpider", "spider_for"]
