@@ -18,6 +18,7 @@ Across the posting, required beats preferred beats mentioned.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -124,11 +125,15 @@ def _heading(text: str, start: int, end: int, has_hits: bool) -> tuple[int, Kind
     return body, None, False
 
 
-def _clauses(text: str, start: int, end: int, hits: list[TagMatch]) -> list[tuple[int, int]]:
+def _clauses(text: str, start: int, end: int, hits: list[TagMatch],
+             starts: list[int]) -> list[tuple[int, int]]:
     """Split a line at sentence ends that are not inside a hit ("C.M.A.")."""
-    cuts = [m.start() for m in _CLAUSE_END.finditer(text, start, end)
-            if not any(h.start <= m.start() < h.end for h in hits)]
-    bounds = [start, *[c + 1 for c in cuts], end]
+    bounds = [start]
+    for m in _CLAUSE_END.finditer(text, start, end):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0 or hits[i].end <= m.start():
+            bounds.append(m.start() + 1)
+    bounds.append(end)
     return [(a, b) for a, b in pairwise(bounds) if b > a]
 
 
@@ -139,17 +144,18 @@ def cert_requirements(text: str) -> CertRequirements:
     hits = [h for h in get_tagger().find(text) if h.group == "certifications"]
     if not hits:
         return CertRequirements()
+    starts = [h.start for h in hits]  # in text order: find() returns them sorted
     verdicts: dict[str, set[Kind]] = {}
     section: Kind | None = None
     for line in _LINE.finditer(text):
         start, end = line.span()
-        line_hits = [h for h in hits if start <= h.start < end]
+        line_hits = hits[bisect_left(starts, start):bisect_left(starts, end)]
         body, kind, sets_section = _heading(text, start, end, bool(line_hits))
         if sets_section:
             section = kind
         line_section = kind if kind is not None else section
-        for a, b in _clauses(text, body, end, line_hits):
-            clause_hits = [h for h in line_hits if a <= h.start < b]
+        for a, b in _clauses(text, body, end, hits, starts):
+            clause_hits = hits[bisect_left(starts, a):bisect_left(starts, b)]
             if not clause_hits:
                 continue
             cues = _cues(text, a, b)
