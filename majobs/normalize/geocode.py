@@ -1,8 +1,8 @@
 """Offline US geocoding from the ZIP data the `zipcodes` package ships.
 
 ZIP -> (city, state, lat, lon); "City, ST" -> the mean of that city's ZIP centroids.
-ZIP lookups go to the package's own index; the city index is built lazily, once per
-state. The package loads its data on first use (a second or two), once per process.
+ZIP lookups go to a dict built once from the package's records; the city index is built
+lazily, once per state. The package loads its data on first use (a second or two), once per process.
 """
 
 from __future__ import annotations
@@ -64,13 +64,20 @@ def lookup_zip(value: object) -> ZipPlace | None:
     return None if code is None else _lookup_code(code)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1)
+def _zip_index() -> dict[str, ZipPlace]:
+    """ZIP -> place, built once: ``zipcodes.matching`` scans every record per call
+    (~85 ms), which a crawl of thousands of postings cannot afford."""
+    index: dict[str, ZipPlace] = {}
+    for record in zipcodes.list_all():
+        place = _zip_place(record)
+        if place is not None:
+            index.setdefault(place.zip_code, place)
+    return index
+
+
 def _lookup_code(code: str) -> ZipPlace | None:
-    try:
-        records = zipcodes.matching(code)
-    except (TypeError, ValueError):
-        return None
-    return next(filter(None, map(_zip_place, records)), None)
+    return _zip_index().get(code)
 
 
 @lru_cache(maxsize=64)
