@@ -103,3 +103,14 @@ def test_query_vector_equals_transformer_output() -> None:
         shape=(1, index.matrix.shape[1]))
     expected = index.vectors.transformer.transform(counts).toarray().ravel()
     assert np.allclose(index.vectors.query(tokens), expected, atol=1e-6)
+
+
+def test_parallel_tokenizing_gives_the_same_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    from majobs.matcher import vectors
+
+    many = docs(TEXTS * 3)
+    serial = build_index(many, n_jobs=1)
+    monkeypatch.setattr(vectors, "PARALLEL_MIN_DOCS", 2)
+    parallel = build_index(many, n_jobs=2)
+    assert parallel.vectors.terms == serial.vectors.terms
+    assert np.allclose(parallel.matrix.toarray(), serial.matrix.toarray())

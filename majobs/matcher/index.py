@@ -49,8 +49,11 @@ def norm_words(text: str | None) -> str:
 class MatchIndex:
     ids: np.ndarray                 # int64 posting ids, ascending
     vectors: TextVectors            # TF-IDF rows (same order as ids) and raw counts
-    lat: np.ndarray                 # float64, nan = unknown
+    lat: np.ndarray                 # float64 degrees, nan = unknown
     lon: np.ndarray
+    lat_rad: np.ndarray             # the same in radians, and cos(lat): distances are
+    lon_rad: np.ndarray             # computed per query over every row, so the
+    cos_lat: np.ndarray             # per-row trigonometry is done once here
     remote: np.ndarray              # bool
     pay_min: np.ndarray             # float32 hourly, nan = not stated
     pay_max: np.ndarray
@@ -113,6 +116,8 @@ def build_index(docs: Sequence[PostingDoc], analyzer: Analyzer | None = None,
     def floats(values: Iterable[float | None], dtype: Any) -> np.ndarray:
         return np.array([np.nan if v is None else v for v in values], dtype=dtype)
 
+    lat = floats((d.lat for d in docs), np.float64)
+    lon = floats((d.lon for d in docs), np.float64)
     cert_ids = _cert_vocabulary(docs)
     bit = {c: np.uint64(1) << np.uint64(i) for i, c in enumerate(cert_ids)}
 
@@ -132,8 +137,8 @@ def build_index(docs: Sequence[PostingDoc], analyzer: Analyzer | None = None,
         tag_count[group] = np.asarray(tag_matrix[group].sum(axis=1), dtype=np.float32).ravel()
     return MatchIndex(
         ids=np.array([d.id for d in docs], dtype=np.int64), vectors=vectors,
-        lat=floats((d.lat for d in docs), np.float64),
-        lon=floats((d.lon for d in docs), np.float64),
+        lat=lat, lon=lon, lat_rad=np.radians(lat), lon_rad=np.radians(lon),
+        cos_lat=np.cos(np.radians(lat)),
         remote=np.array([d.remote for d in docs], dtype=bool),
         pay_min=floats((d.pay_hourly_min for d in docs), np.float32),
         pay_max=floats((d.pay_hourly_max for d in docs), np.float32),

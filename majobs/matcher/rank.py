@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
+from scipy import sparse
 
+from majobs.matcher.docs import EMPLOYMENT_TYPES
 from majobs.matcher.explain import MatchResult, build_result
 from majobs.matcher.index import MatchIndex, norm_words
 from majobs.matcher.profile import Profile
@@ -35,10 +37,26 @@ class Scored:
     distance: np.ndarray                # miles, nan = unknown / remote
 
 
+def rows_matvec(matrix: sparse.csr_matrix, vec: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``matrix[rows] @ vec``: slice first when few rows remain, else multiply first
+    (slicing copies the rows, which costs more than the product when most remain)."""
+    if rows.size * SMALL_SUBSET < matrix.shape[0]:
+        return matrix[rows] @ vec
+    return (matrix @ vec)[rows]
+
+
 def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     p1, p2 = np.radians(lat), np.radians(lats)
     dlat, dlon = p2 - p1, np.radians(lons - lon)
     h = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_MILES * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _miles_to_rows(index: MatchIndex, lat: float, lon: float, rows: np.ndarray) -> np.ndarray:
+    """Haversine like :func:`haversine_miles`, with the rows' trigonometry precomputed."""
+    p1 = np.radians(lat)
+    h = np.sin((index.lat_rad[rows] - p1) / 2) ** 2 + np.cos(p1) * index.cos_lat[rows] * \
+        np.sin((index.lon_rad[rows] - np.radians(lon)) / 2) ** 2
     return 2 * EARTH_MILES * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
@@ -72,7 +90,7 @@ def candidate_rows(index: MatchIndex, query: Query, blocks: Blocks
     rows = np.flatnonzero(keep)
     dist = np.full(rows.shape, np.nan)
     has = known[rows]
-    dist[has] = haversine_miles(query.lat, query.lon, index.lat[rows[has]], index.lon[rows[has]])
+    dist[has] = _miles_to_rows(index, query.lat, query.lon, rows[has])
     if query.radius is not None:
         inside = ~(dist > query.radius)   # nan (unknown place, remote) stays
         rows, dist = rows[inside], dist[inside]
@@ -83,10 +101,7 @@ def score_rows(index: MatchIndex, query: Query, rows: np.ndarray, dist: np.ndarr
                w: Weights = DEFAULT_WEIGHTS) -> Scored:
     s: dict[str, np.ndarray] = {}
     # text: cosine of L2-normalized TF-IDF vectors, saturating at w.text_saturation
-    if rows.size * SMALL_SUBSET < len(index):
-        cos = index.matrix[rows] @ query.text
-    else:
-        cos = (index.matrix @ query.text)[rows]
+    cos = rows_matvec(index.matrix, query.text, rows)
     s["text"] = np.clip(cos / w.text_saturation, 0.0, 1.0)
 
     # certifications: required ones held (national MA certs count as equivalents),
@@ -110,7 +125,7 @@ def score_rows(index: MatchIndex, query: Query, rows: np.ndarray, dist: np.ndarr
     shared = np.zeros(rows.shape, dtype=np.float32)
     count = np.zeros(rows.shape, dtype=np.float32)
     for group in ("skills", "languages"):
-        shared += index.tag_matrix[group][rows] @ query.tags[group]
+        shared += rows_matvec(index.tag_matrix[group], query.tags[group], rows)
         count += index.tag_count[group][rows]
     mine = query.tag_count["skills"] + query.tag_count["languages"]
     s["skills"] = np.where((count > 0) & (mine > 0),
@@ -121,7 +136,7 @@ def score_rows(index: MatchIndex, query: Query, rows: np.ndarray, dist: np.ndarr
         if query.tag_count[group] == 0:
             s[signal] = np.full(rows.shape, 0.5)
             continue
-        hit = index.tag_matrix[group][rows] @ query.tags[group]
+        hit = rows_matvec(index.tag_matrix[group], query.tags[group], rows)
         tagged = index.tag_count[group][rows]
         s[signal] = np.where(hit > 0, 1.0, np.where(tagged > 0, 0.0, 0.5))
 
@@ -152,7 +167,9 @@ def score_rows(index: MatchIndex, query: Query, rows: np.ndarray, dist: np.ndarr
         s["type"] = np.full(rows.shape, 0.5)
         type_miss = np.zeros(rows.shape, dtype=bool)
     else:
-        wanted = np.isin(code, query.type_codes)
+        table = np.zeros(len(EMPLOYMENT_TYPES) + 1, dtype=bool)   # code -1 -> slot 0
+        table[query.type_codes + 1] = True
+        wanted = table[code + 1]
         type_miss = (code >= 0) & ~wanted
         s["type"] = np.where(code < 0, 0.5, wanted.astype(np.float64))
 

@@ -42,21 +42,39 @@ def text_stamp(text: str) -> int:
                                           digest_size=8).digest(), "little")
 
 
-def _tokenize_chunk(analyzer: Analyzer, texts: list[str]) -> list[list[str]]:
-    return [analyzer(t) for t in texts]
+@dataclass
+class CountChunk:
+    """Raw term counts of some texts over their own small vocabulary (what a tokenizer
+    worker sends back: far smaller than the token lists themselves)."""
+
+    terms: list[str]
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
 
 
-def tokenize(texts: list[str], analyzer: Analyzer, n_jobs: int | None = None
-             ) -> list[list[str]]:
-    """Token lists of ``texts``, split across processes for large batches."""
+def count_chunk(analyzer: Analyzer, texts: list[str]) -> CountChunk:
+    vocab: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        for tok, n in Counter(analyzer(text)).items():
+            indices.append(vocab.setdefault(tok, len(vocab)))
+            data.append(n)
+        indptr.append(len(indices))
+    return CountChunk(list(vocab), np.array(indptr, dtype=np.int64),
+                      np.array(indices, dtype=np.int64), np.array(data, dtype=np.float32))
+
+
+def count_texts(texts: list[str], analyzer: Analyzer, n_jobs: int | None = None
+                ) -> list[CountChunk]:
+    """Counts of ``texts`` in order, in chunks; large batches use every core."""
     jobs = n_jobs or os.cpu_count() or 1
     if jobs == 1 or len(texts) < PARALLEL_MIN_DOCS:
-        return _tokenize_chunk(analyzer, texts)
+        return [count_chunk(analyzer, texts)]
     size = -(-len(texts) // (jobs * 4))
-    parts = joblib.Parallel(n_jobs=jobs)(
-        joblib.delayed(_tokenize_chunk)(analyzer, texts[i:i + size])
-        for i in range(0, len(texts), size))
-    return [tokens for part in parts for tokens in part]
+    return list(joblib.Parallel(n_jobs=jobs)(
+        joblib.delayed(count_chunk)(analyzer, texts[i:i + size])
+        for i in range(0, len(texts), size)))
 
 
 @dataclass
@@ -95,20 +113,27 @@ def build_vectors(ids: Sequence[int], texts: Sequence[str], analyzer: Analyzer,
     fresh = np.flatnonzero(reuse_from < 0)
     terms = list(previous.terms) if previous is not None else []
     vocab = dict(previous.vocab) if previous is not None else {}
-    tokens = tokenize([texts[i] for i in fresh], analyzer, n_jobs)
     rows, cols, vals = [], [], []
-    for pos, toks in zip(fresh.tolist(), tokens, strict=True):
-        for tok, n in Counter(toks).items():
+    done = 0
+    for chunk in count_texts([texts[i] for i in fresh], analyzer, n_jobs):
+        to_global = np.empty(len(chunk.terms), dtype=np.int64)
+        for j, tok in enumerate(chunk.terms):
             col = vocab.get(tok)
             if col is None:
                 col = vocab[tok] = len(terms)
                 terms.append(tok)
-            rows.append(pos)
-            cols.append(col)
-            vals.append(n)
+            to_global[j] = col
+        per_row = np.diff(chunk.indptr)
+        rows.append(np.repeat(fresh[done:done + per_row.size], per_row))
+        cols.append(to_global[chunk.indices] if chunk.indices.size else chunk.indices)
+        vals.append(chunk.data)
+        done += per_row.size
     n, width = len(texts), max(1, len(terms))
-    counts = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)),
-                               shape=(n, width))
+    counts = sparse.csr_matrix(
+        (np.concatenate(vals) if vals else np.empty(0, dtype=np.float32),
+         (np.concatenate(rows) if rows else np.empty(0, dtype=np.int64),
+          np.concatenate(cols) if cols else np.empty(0, dtype=np.int64))),
+        shape=(n, width), dtype=np.float32)
     kept = np.flatnonzero(reuse_from >= 0)
     if kept.size:
         old = previous.counts[reuse_from[kept]]  # type: ignore[union-attr]
