@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from conftest import build_item
+from item_factory import build_item
 from sqlalchemy import Engine
 
 from majobs.db import store

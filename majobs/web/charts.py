@@ -13,8 +13,7 @@ from typing import Protocol
 
 from markupsafe import Markup, escape
 
-FONT = 12
-LABEL_CHARS = 28
+LABEL_CHARS = 30
 
 
 class Box(Protocol):
@@ -73,7 +72,7 @@ def line_chart(points: Sequence[tuple[str, float]], title: str, width: int = 680
     """Values over time; ``points`` are (x label, value) in order."""
     if not points:
         return _empty(width, title)
-    left, right, top, bottom = 48, 16, 14, 34
+    left, right, top, bottom = 48, 36, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     ticks = nice_ticks(0, max(max(v for _, v in points), 1))
     ymax = ticks[-1] or 1
@@ -111,7 +110,7 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str,
     """Horizontal bars, one row per (label, value), in the order given."""
     if not items:
         return _empty(width, title)
-    label_w, value_w, row_h, top = 200, 64, 22, 6
+    label_w, value_w, row_h, top = 230, 64, 22, 6
     plot_w = width - label_w - value_w
     height = top * 2 + row_h * len(items)
     vmax = max_value or max((v for _, v in items), default=1) or 1
@@ -133,7 +132,7 @@ def box_plot(boxes: Sequence[Box], title: str, unit: str = "$/h", width: int = 6
     """One horizontal box per group: whiskers at min and max, box from Q1 to Q3, median."""
     if not boxes:
         return _empty(width, title)
-    label_w, right, row_h, top, axis_h = 200, 20, 26, 8, 30
+    label_w, right, row_h, top, axis_h = 240, 20, 26, 8, 30
     plot_w = width - label_w - right
     ticks = nice_ticks(min(b.low for b in boxes), max(b.high for b in boxes), 6)
     lo, hi = ticks[0], ticks[-1] if ticks[-1] > ticks[0] else ticks[0] + 1
@@ -154,7 +153,7 @@ def box_plot(boxes: Sequence[Box], title: str, unit: str = "$/h", width: int = 6
         body.append(
             f'<g class="box-row"><title>{escape(tip)}</title>'
             f'<text class="label" x="{label_w - 8}" y="{mid + 4:.1f}" text-anchor="end">'
-            f"{escape(_short(b.label))} ({b.n})</text>"
+            f"{escape(_short(b.label, LABEL_CHARS - 5))} ({b.n})</text>"
             f'<line class="whisker" x1="{x(b.low):.1f}" x2="{x(b.high):.1f}" y1="{mid:.1f}" '
             f'y2="{mid:.1f}"/>'
             f'<rect class="box" x="{x(b.q1):.1f}" y="{y + 5}" '

@@ -64,6 +64,12 @@ def format_when(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def format_day(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    return "" if value is None else str(value)
+
+
 def format_confidence(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "–"
@@ -79,7 +85,7 @@ def make_templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(description=safe_description, when=format_when,
+    env.filters.update(description=safe_description, when=format_when, day=format_day,
                        confidence=format_confidence)
     env.globals.update(format_pay=format_pay)
     return Jinja2Templates(env=env, context_processors=[_context])

@@ -66,11 +66,11 @@ def market_page(request: Request, user: CurrentUser) -> Response:
     svg = {
         "weekly": charts.line_chart([(w.isoformat(), n) for w, n in stats.weekly],
                                     "MA postings per week (by date posted)"),
-        "certs": charts.bar_chart([(f"{c} ({label(c)})", s) for c, s in stats.cert_required],
+        "certs": charts.bar_chart([(c, s) for c, s in stats.cert_required],
                                   "Share of active MA postings requiring each certification",
                                   value_format=_pct, max_value=1.0),
         "certs_mentioned": charts.bar_chart(
-            [(f"{c} ({label(c)})", s) for c, s in stats.cert_mentioned],
+            [(c, s) for c, s in stats.cert_mentioned],
             "Share of active MA postings naming each certification",
             value_format=_pct, max_value=1.0),
         "pay_state": charts.box_plot(stats.pay_by_state, "Hourly pay by state"),
