@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -48,6 +49,9 @@ BIG = [generated(n) for n in range(230)]
 PAGES = {0: BIG[:100], 100: [BIG[99], *BIG[100:199]], 200: BIG[199:]}  # one entry repeats
 
 
+PAGE_BUDGET = 5
+
+
 def listing(content: list[Any], total: int, offset: int = 0) -> str:
     return json.dumps({"offset": offset, "limit": 100, "totalFound": total, "content": content})
 
@@ -85,12 +89,21 @@ def crawls() -> dict[str, Any]:
         srv.route(listing_path("odd"), listing([{"name": "no id"}, None, BIG[0]], 3),
                   content_type=JSON)
         srv.route(detail_path("odd", BIG[0]["id"]), json.dumps([1, 2]), content_type=JSON)
+        srv.route(listing_path("huge"), listing([BIG[1]], 10**9), content_type=JSON)
+        srv.route(re.compile(r"/v1/companies/huge/postings\?limit=100&offset=[1-9]\d*"),
+                  listing([], 10**9), content_type=JSON)
+        srv.route(detail_path("huge", BIG[1]["id"]), json.dumps(BIG[1]), content_type=JSON)
         runs = run_spiders([sr("guidehealth", "Guidehealth", srv.base),
+                            sr("huge", "huge", srv.base),
                             sr("knight", "knight", srv.base),
                             sr("big", "BigClinic", srv.base),
                             sr("quiet", "quiet", srv.base),
                             sr("locked", "locked", srv.base),
-                            sr("odd", "odd", srv.base)])
+                            sr("odd", "odd", srv.base)],
+                           # 240 local requests: AutoThrottle's delays would only add waiting.
+                           settings={"AUTOTHROTTLE_ENABLED": False,
+                                     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+                                     "MAJOBS_MAX_API_PAGES": PAGE_BUDGET})
         return {**runs, "requests": srv.paths(), "guide": guide}
 
 
@@ -167,3 +180,11 @@ def test_wrong_shapes_are_counted(crawls: dict[str, Any]) -> None:
     assert run.errors() == {"bad_record": 2}                 # no id; null
     (item,) = run.items                                      # the detail was a JSON list
     assert item["external_id"] == BIG[0]["id"]
+
+
+def test_absurd_totals_stop_at_the_page_budget(crawls: dict[str, Any]) -> None:
+    run = crawls["huge"]
+    assert run.errors() == {"page_limit_reached": 1}
+    assert len(run.items) == 1
+    lists = [p for p in crawls["requests"] if p.startswith("/v1/companies/huge/postings?")]
+    assert sorted(lists) == sorted(listing_path("huge", 100 * n) for n in range(PAGE_BUDGET))

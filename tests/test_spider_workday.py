@@ -136,6 +136,12 @@ def fixed(path: Any) -> Answer:
     return lambda body: (200, path.read_bytes())
 
 
+# Thousands of local requests: no politeness delays; Scrapy's default of 100 concurrent
+# items per response costs ~30% more CPU here for callbacks that yield one item.
+FAST = {"CONCURRENT_REQUESTS_PER_DOMAIN": 16, "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_ITEMS": 10}
+
+
 def workday(name: str, url: str, base: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return ({"name": name, "kind": "workday", "url": url, "api_url": base,
              "allow_local": True}, {})
@@ -175,7 +181,7 @@ def crawls() -> dict[str, Any]:
             workday("quiet", "https://quiet.wd1.myworkdayjobs.com/Careers", srv.base),
             workday("locked", "https://locked.wd3.myworkdayjobs.com/fr-CA/Careers", srv.base),
             workday("nosite", "https://nosite.wd1.myworkdayjobs.com/en-US/", srv.base),
-        ], settings={"CONCURRENT_REQUESTS_PER_DOMAIN": 16, "AUTOTHROTTLE_ENABLED": False})
+        ], settings=FAST)
         return {**runs, "bodies": list(srv.bodies), "requests": srv.paths(),
                 "askbio_listed": askbio, "salesforce_listed": salesforce}
 

@@ -28,13 +28,10 @@ class AshbySpider(SourceSpider):
         yield scrapy.Request(self.api_url(), callback=self.parse, errback=self.refused)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[JobPostingItem]:
-        data = self.json_body(response)
-        if data is None:
+        found = self.json_records(response, "jobs")
+        if found is None:
             return
-        jobs = data.get("jobs") if isinstance(data, dict) else None
-        if not isinstance(jobs, list):
-            self.count_error("bad_payload", f"{response.url}: no 'jobs' list")
-            return
+        jobs = found[1]
         # Unlisted jobs are reachable by link only: the employer does not advertise them.
         listed = [j for j in jobs if not (isinstance(j, dict) and j.get("isListed") is False)]
         self.count("majobs/ashby/unlisted_skipped", len(jobs) - len(listed))

@@ -108,6 +108,19 @@ class SourceSpider(scrapy.Spider):
             offsets = offsets[:max(budget - 1, 0)]
         return offsets
 
+    def json_records(self, response: Response, key: str
+                     ) -> tuple[dict[str, Any], list[Any]] | None:
+        """The decoded object and its list under ``key``; None (counted) when either is
+        missing: ``bad_json`` for a body that is not JSON, ``bad_payload`` for no list."""
+        data = self.json_body(response)
+        if data is None:
+            return None
+        records = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(records, list):
+            self.count_error("bad_payload", f"{response.url}: no {key!r} list")
+            return None
+        return data, records
+
     # --- accounting --------------------------------------------------------------
     def count(self, key: str, n: int = 1) -> None:
         if self.crawler.stats is not None:

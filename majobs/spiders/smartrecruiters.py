@@ -43,13 +43,10 @@ class SmartRecruitersSpider(SourceSpider):
         yield self.page_request(0)
 
     def parse(self, response: Response, offset: int = 0, **kwargs: Any) -> Iterator[Any]:
-        data = self.json_body(response)
-        if data is None:
+        found = self.json_records(response, "content")
+        if found is None:
             return
-        content = data.get("content") if isinstance(data, dict) else None
-        if not isinstance(content, list):
-            self.count_error("bad_payload", f"{response.url}: no 'content' list")
-            return
+        data, content = found
         for posting in content:
             pid = text(posting.get("id")) if isinstance(posting, dict) else None
             if not pid:

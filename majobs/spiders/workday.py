@@ -67,13 +67,10 @@ class WorkdaySpider(SourceSpider):
                            errback=self.refused, cb_kwargs={"facets": facets, "offset": offset})
 
     def parse(self, response: Response, facets: Facets, offset: int = 0) -> Iterator[Any]:
-        data = self.json_body(response)
-        if data is None:
+        found = self.json_records(response, "jobPostings")
+        if found is None:
             return
-        postings = data.get("jobPostings") if isinstance(data, dict) else None
-        if not isinstance(postings, list):
-            self.count_error("bad_payload", f"{response.url}: no 'jobPostings' list")
-            return
+        data, postings = found
         for posting in postings:
             path = text(posting.get("externalPath")) if isinstance(posting, dict) else None
             if not path:
