@@ -17,9 +17,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    Unicode,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -39,6 +41,7 @@ RUN_OUTCOMES = ("running", "success", "partial", "failed")
 APPLICATION_STATES = ("saved", "applied", "interviewing", "offer", "rejected", "not_interested")
 BLOCK_KINDS = ("employer", "title_word")
 USER_ROLES = ("admin", "staff")
+SCHEDULE_STATUSES = ("running", "success", "partial", "failed", "skipped", "interrupted")
 
 
 def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
@@ -233,3 +236,41 @@ class ReviewEvent(Base):
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScheduleEvent(Base):
+    """One slot of a scheduled job (majobs.scheduling): its run, or why it did not run.
+
+    Unique per (job, slot): claiming the row is what lets a job run, so a scheduler
+    killed and restarted never runs one slot twice.
+    """
+
+    __tablename__ = "schedule_events"
+    __table_args__ = (
+        UniqueConstraint("job_id", "slot"),
+        _one_of("status", SCHEDULE_STATUSES, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(String)
+    slot: Mapped[datetime]                     # the scheduled time (or the request time)
+    trigger: Mapped[str] = mapped_column(String, default="cron")    # cron | manual
+    status: Mapped[str] = mapped_column(String, default="running")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    steps: Mapped[dict[str, Any]] = mapped_column(default=dict)     # step -> its figures
+    error: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String)
+    pid: Mapped[int | None] = mapped_column(Integer)
+
+
+class SchedulerJob(Base):
+    """APScheduler's job store table, as ``SQLAlchemyJobStore`` defines it. Declared here
+    so that migrations create it and ``alembic check`` knows it; only APScheduler writes it."""
+
+    __tablename__ = "apscheduler_jobs"
+
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)
