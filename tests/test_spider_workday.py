@@ -193,8 +193,10 @@ def test_searches_post_the_real_body(crawls: dict[str, Any]) -> None:
     assert crawls["askbio"].errors() == {} and crawls["salesforce"].errors() == {}
 
 
-@pytest.mark.parametrize("name", ["askbio", "salesforce"])
-def test_real_searches_reach_every_posting(crawls: dict[str, Any], name: str) -> None:
+@pytest.mark.parametrize("name,site", [
+    ("askbio", "https://askbio.wd12.myworkdayjobs.com/AskBio"),
+    ("salesforce", "https://salesforce.wd12.myworkdayjobs.com/External_Career_Site")])
+def test_real_searches_reach_every_posting(crawls: dict[str, Any], name: str, site: str) -> None:
     listed = crawls[f"{name}_listed"]
     run = crawls[name]
     assert sorted(i["external_id"] for i in run.items) == sorted(
@@ -202,8 +204,8 @@ def test_real_searches_reach_every_posting(crawls: dict[str, Any], name: str) ->
     for entry in listed:
         item = next(i for i in run.items if i["external_id"] == entry["bulletFields"][0])
         assert item["title"] == entry["title"]
-        assert item["url"].endswith(entry["externalPath"])
-        assert item["url"].startswith("https://") and "/wday/" not in item["url"]
+        assert item["url"] == site + entry["externalPath"]    # the career site, not api_url
+        assert item["employer"] == name                        # no hiring organization name
         assert item["date_posted_raw"] == entry.get("postedOn", "Posted Today")
 
 

@@ -48,7 +48,7 @@ class WorkdaySpider(SourceSpider):
 
     def __init__(self, source: Any, **kw: Any) -> None:
         super().__init__(source, **kw)
-        self.api_base = ""
+        self.api_base = self.site_url = self.tenant = ""
         self.seen_paths: set[str] = set()
 
     async def start(self) -> AsyncIterator[Any]:
@@ -56,9 +56,10 @@ class WorkdaySpider(SourceSpider):
         if site is None:
             self.count_error("bad_source", f"{self.source.url!r} names no Workday career site")
             return
-        origin, tenant, name = site
+        origin, self.tenant, name = site
+        self.site_url = f"{origin}/{name}"  # where people read postings: never api_url
         self.api_base = (f"{self.source.origin(origin)}/wday/cxs/"
-                         f"{quote(tenant, safe='')}/{quote(name, safe='')}")
+                         f"{quote(self.tenant, safe='')}/{quote(name, safe='')}")
         yield self.search_request({}, 0)
 
     def search_request(self, facets: Facets, offset: int) -> JsonRequest:
@@ -112,10 +113,10 @@ class WorkdaySpider(SourceSpider):
         remote = p.get("remoteType")
         return self.new_item(
             external_id=text(p.get("jobReqId")) or text(p.get("id")) or path or None,
-            url=text(p.get("externalUrl")) or f"{(self.source.url or '').rstrip('/')}{path}",
+            url=text(p.get("externalUrl")) or f"{self.site_url}{path}",
             title=text(p.get("title")),
             employer=self.source.employer or text(dig(p, "hiringOrganization", "name"))
-            or (career_site(self.source.url or "") or ("", "", ""))[1],
+            or self.tenant,
             description_html=text(p.get("jobDescription")),
             locations_raw=places,
             remote_raw=passable(remote) if isinstance(remote, str | bool) else None,
