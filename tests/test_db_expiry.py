@@ -127,3 +127,19 @@ def test_expire_past_valid_through(db_sessions: sessionmaker[Session],
     items[0] = make_item(1, valid_through=T0 + 30 * DAY)
     crawl(db_sessions, "clinic-a", items, T0 + 4 * DAY)
     assert set(statuses(db_sessions).values()) == {"active"}
+
+
+def test_concurrent_runs_of_one_source_do_not_expire_each_others_items(
+        db_sessions: sessionmaker[Session], make_item: MakeItem) -> None:
+    """Two workers crawl one source, each with a run of its own, each seeing half."""
+    crawl(db_sessions, "clinic-a", [make_item(n) for n in range(1, 5)], T0)
+    later = T0 + DAY
+    with db_sessions.begin() as session:
+        sid = store.ensure_source(session, SourceConfig(name="clinic-a", kind="lever", board="x"))
+        run_a = store.start_run(session, sid, now=later)
+        run_b = store.start_run(session, sid, now=later)
+        store.upsert_postings(session, sid, run_a, [make_item(1), make_item(2)], later)
+        store.upsert_postings(session, sid, run_b, [make_item(3)], later + timedelta(minutes=1))
+    with db_sessions.begin() as session:
+        assert store.expire_missing(session, sid, run_a, later + timedelta(minutes=2)) == 1
+    assert sorted(statuses(db_sessions).values()) == ["active"] * 3 + ["expired"]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from majobs.db import resolve
 from majobs.db.batching import chunks, dialect_insert
-from majobs.db.models import Posting, Sighting, Source
+from majobs.db.models import CrawlRun, Posting, Sighting, Source
 from majobs.db.queries import export_postings, posting_counts
 from majobs.db.rows import Entry, make_entry
 from majobs.db.runs import finish_run, run_history, source_health, start_run
@@ -265,18 +265,25 @@ def upsert_postings(session: Session, source_id: int, run_id: int | None,
 def expire_missing(session: Session, source_id: int, run_id: int, now: datetime) -> int:
     """After a successful, complete run (the caller's judgement): this source's live
     sightings the run did not see are gone; postings left with no live sighting expire
-    (rejected ones stay rejected). Returns the number of postings expired."""
+    (rejected ones stay rejected). Returns the number of postings expired.
+
+    "Not seen" = not marked by this run, and not seen since it started either: several
+    worker processes crawling one source may each hold a run of their own."""
+    started = session.scalar(select(CrawlRun.started_at).where(CrawlRun.id == run_id))
+    not_seen = (Sighting.last_run_id != run_id) | Sighting.last_run_id.is_(None)
+    if started is not None:
+        not_seen = not_seen & (Sighting.last_seen < started)
     session.execute(
         update(Sighting)
-        .where(Sighting.source_id == source_id, Sighting.gone_at.is_(None),
-               (Sighting.last_run_id != run_id) | Sighting.last_run_id.is_(None))
+        .where(Sighting.source_id == source_id, Sighting.gone_at.is_(None), not_seen)
         .values(gone_at=now).execution_options(synchronize_session=False))
-    own = select(Sighting.id).where(Sighting.posting_id == Posting.id,
-                                    Sighting.source_id == source_id).exists()
+    just_gone = select(Sighting.id).where(Sighting.posting_id == Posting.id,
+                                          Sighting.source_id == source_id,
+                                          Sighting.gone_at == now).exists()
     live = select(Sighting.id).where(Sighting.posting_id == Posting.id,
                                      Sighting.gone_at.is_(None)).exists()
     res = session.execute(
-        update(Posting).where(Posting.status == "active", own, ~live)
+        update(Posting).where(Posting.status == "active", just_gone, ~live)
         .values(status="expired", expired_at=now, updated_at=now)
         .execution_options(synchronize_session=False))
     return int(res.rowcount or 0)
