@@ -45,8 +45,9 @@ class UsajobsSpider(SourceSpider):
         if self.source.api_url is None:  # the API asks for it; a local replay has its own
             headers["Host"] = HOST
         url = f"{self.source.origin(ORIGIN)}/api/Search?{urlencode(query)}"
+        # No redirects: Scrapy drops "Authorization" on a cross-site redirect, not this key.
         return scrapy.Request(url, headers=headers, callback=self.parse, errback=self.refused,
-                              cb_kwargs={"page": page})
+                              cb_kwargs={"page": page}, meta={"dont_redirect": True})
 
     async def start(self) -> AsyncIterator[Any]:
         self.api_key = self.secret(self.api_key, "MAJOBS_USAJOBS_KEY")
