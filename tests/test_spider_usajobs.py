@@ -100,8 +100,12 @@ def crawls() -> dict[str, Any]:
         srv.route(search("Keyword=odd") + "1", json.dumps({"SearchResult": {
             "SearchResultItems": [{"MatchedObjectId": 1}, "text", announcement(7)]}}),
             content_type=JSON)
+        srv.route(search("Keyword=moved") + "1", "", status=302,
+                  Location=srv.url("/elsewhere/api/Search", host="localhost"))
+        srv.route("/elsewhere/api/Search", REAL, content_type=JSON)
         runs = run_spiders([
             (source("irs", "software", srv.base), CREDENTIALS),
+            (source("moved", "moved", srv.base), CREDENTIALS),
             (source("federal-ma", "medical assistant", srv.base, location="Seattle, WA",
                     radius_miles=25), CREDENTIALS),
             (source("full", "full", srv.base), CREDENTIALS),
@@ -248,3 +252,10 @@ def test_settings_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     (request,) = first_requests(spider)
     assert request.headers["Authorization-Key"] == b"toml-key"
     assert request.headers["User-Agent"] == b"env@example.org"
+
+
+def test_redirects_are_not_followed_with_the_key(crawls: dict[str, Any]) -> None:
+    run = crawls["moved"]
+    assert run.items == []
+    assert run.stat("httperror/response_ignored_status_count/302") == 1
+    assert not any(r.path.startswith("/elsewhere/") for r in crawls["requests"])
