@@ -115,14 +115,14 @@ def demo(
 
 
 def _register_subapps() -> None:
+    """Each part of majobs brings its own thin commands; this is the one place they meet."""
     from majobs.demoboard.cli import app as demoboard_app
+    from majobs.matcher import commands as matcher_commands
+    from majobs.web import cli as web_cli
 
     app.add_typer(demoboard_app, name="demoboard", help="The bundled demo job board.")
-    try:
-        from majobs.matcher import commands as matcher_commands
-    except ImportError:  # the matcher is optional while it is being built
-        return
     matcher_commands.register(app)
+    web_cli.register(app)
 
 
 def main() -> None:

@@ -12,16 +12,17 @@ from rich.console import Console
 from rich.table import Table
 
 from majobs.commands.crawl import crawl_command
+from majobs.matcher.commands import match
 
 console = Console()
-SAMPLE_PROFILE = Path(__file__).resolve().parent.parent / "matcher" / "data" / "sample_profile.yaml"
+SAMPLE_PROFILE = Path(__file__).resolve().parent.parent / "data" / "sample_profile.yaml"
 
 
 def _pay(p: dict | None) -> str:
     if not p:
         return ""
     lo, hi, per = p.get("min"), p.get("max"), "/h" if p.get("period") == "hour" else "/yr"
-    fmt = (lambda v: f"${v:,.2f}") if per == "/h" else (lambda v: f"${v:,.0f}")
+    fmt = (lambda v: f"${v:,.2f}") if per == "/h" else (lambda v: f"${v / 1000:,.1f}k")
     if lo and hi and lo != hi:
         return f"{fmt(lo)}–{fmt(hi)}{per}"
     return f"{fmt(lo or hi)}{per}" if (lo or hi) else ""
@@ -29,14 +30,19 @@ def _pay(p: dict | None) -> str:
 
 def sample_table(rows: list[dict]) -> Table:
     table = Table(title="a sample of the MA postings found", title_justify="left")
-    for col in ("title", "employer", "place", "pay", "type", "requires", "urls"):
-        table.add_column(col, overflow="fold")
+    table.add_column("job", overflow="fold", ratio=3)
+    table.add_column("place", overflow="fold", ratio=2)
+    table.add_column("pay", no_wrap=True)
+    table.add_column("requires", overflow="fold", ratio=1)
+    table.add_column("seen at", justify="right")
     for r in rows:
         loc = r.get("location") or {}
         place = ", ".join(x for x in (loc.get("city"), loc.get("state")) if x)
-        table.add_row(r["title"], r.get("employer") or "", place, _pay(r.get("pay")),
-                      r.get("employment_type") or "", ", ".join(r["required_certifications"]),
-                      str(len(r["urls"])))
+        job = f"{r['title']}\n[dim]{r.get('employer') or ''}[/]"
+        kind = (r.get("employment_type") or "").replace("_", " ")
+        table.add_row(job, f"{place}\n[dim]{kind}[/]", _pay(r.get("pay")),
+                      ", ".join(r["required_certifications"]) or "-",
+                      f"{len(r['urls'])} url(s)")
     return table
 
 
@@ -70,15 +76,10 @@ def demo_command(postings: int, db_url: str, seed: int) -> int:
     with Session() as session:
         rows = list(itertools.islice(store.export_postings(session), 8))
     console.print(sample_table(rows))
-    code = max(code, _show_matches(db_url))
-    console.print("\nnext: [bold]majobs export postings --db " + db_url + "[/] | "
-                  "[bold]majobs match --profile your.yaml --db " + db_url + "[/]")
+    console.print(f"\n[bold]ranked matches[/] for the sample candidate in {SAMPLE_PROFILE}:")
+    match(profile=SAMPLE_PROFILE, limit=5, fmt="table", db=db_url, config=None)
+    console.print(
+        f"\nnext: majobs export postings --db {db_url}\n"
+        f"      majobs match --profile {SAMPLE_PROFILE.name} --format json --db {db_url}\n"
+        f"      majobs serve --db {db_url}   (web UI; add a user first: majobs users add NAME)")
     return code
-
-
-def _show_matches(db_url: str) -> int:
-    try:
-        from majobs.matcher.demo import show_sample_matches
-    except ImportError:
-        return 0
-    return show_sample_matches(db_url, SAMPLE_PROFILE, console)
