@@ -1,7 +1,7 @@
 """How fast is the matcher? Index build, one profile's latency, a cohort batch, memory,
 and a naive baseline (cosine computed per posting in Python) for comparison.
 
-Postings are generated (seeded): ~1.5 KB descriptions built from duty, specialty,
+Postings are generated (seeded): ~1.7 KB descriptions built from duty, specialty,
 requirement and boilerplate sentences, placed at random US ZIP codes, with pay, type,
 dates, required/preferred certifications and the tags the pipeline would give them.
 
@@ -57,6 +57,14 @@ REQUIREMENTS = [(["CMA", "RMA", "CCMA"], "CMA, RMA or CCMA required."), (["BLS"]
                 (["CPT"], "Certified Phlebotomy Technician required."), ([], "Will train.")]
 BOILERPLATE = [
     "{emp} is a physician-owned practice that has served the community for {n} years.",
+    "We offer a supportive team, paid training, and room to grow into a lead role within "
+    "{n} months; our providers value medical assistants as partners in patient care.",
+    "Requirements: high school diploma or GED, completion of an accredited medical "
+    "assistant program, and {n} months of clinical experience preferred.",
+    "Physical demands: stand and walk for long periods, lift up to {n} pounds, and "
+    "assist patients with mobility when needed.",
+    "Compensation is based on experience; shift differentials apply to evenings and "
+    "weekends, and we reimburse up to ${n}00 a year for continuing education.",
     "Benefits include medical, dental and vision coverage, a {n}% 401(k) match and paid "
     "time off.",
     "We are an equal opportunity employer and value diversity at every level.",
@@ -82,7 +90,7 @@ def generate_postings(n: int, places: list[tuple[float, float]], seed: int = 7
         duties = rng.sample(range(len(DUTIES)), rng.randint(4, 8))
         req, req_text = rng.choice(REQUIREMENTS)
         emp = f"Clinic {rng.randrange(n // 5 + 1)}"
-        boiler = [b.format(emp=emp, n=rng.randint(2, 40)) for b in rng.sample(BOILERPLATE, 4)]
+        boiler = [b.format(emp=emp, n=rng.randint(2, 40)) for b in rng.sample(BOILERPLATE, 7)]
         text = " ".join([f"{emp} is hiring a Medical Assistant for our busy "
                          f"{SPECIALTIES[spec]} practice.", *(DUTIES[d] for d in duties),
                          req_text, *boiler])
@@ -195,6 +203,15 @@ def main() -> None:
     print(f"batch: {args.batch} profiles in {time.perf_counter() - t0:.1f} s wall "
           f"({time.process_time() - c0:.1f} s cpu)")
 
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)  # reap the tokenizer workers: their rusage
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"peak memory: {peak_mb:,.0f} MiB (this process: postings, index, ranking); "
+          f"largest tokenizer worker {children.ru_maxrss / 1024:,.0f} MiB; "
+          f"worker cpu {children.ru_utime:.0f} s")
+
     csr = index.matrix
     weights = [dict(zip(csr.indices[csr.indptr[r]:csr.indptr[r + 1]].tolist(),
                         csr.data[csr.indptr[r]:csr.indptr[r + 1]].tolist(), strict=True))
@@ -207,10 +224,6 @@ def main() -> None:
     naive_p50 = sorted(naive)[len(naive) // 2]
     print(f"naive baseline (per-posting Python loop, {len(naive)} profiles): "
           f"p50 {naive_p50:.0f} ms -> matcher is {naive_p50 / p50:.0f}x faster")
-
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory: {self_mb:,.0f} MiB (largest tokenizer worker {child_mb:,.0f} MiB)")
 
 
 if __name__ == "__main__":
