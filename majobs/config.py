@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
         "jitter_seconds": 600,
         "misfire_grace_seconds": 6 * 3600,
         "timezone": "local",
+        "crawl_timeout_seconds": 4200,   # kill a crawl child past this (> crawl.time_limit)
+        "stop_grace_seconds": 30,        # SIGTERM to a crawl child, then SIGKILL after this
+        "lock_check_seconds": 30,        # how often the scheduler checks it still owns its lock
     },
     "matcher": {"limit": 20, "weights": {}},
     "alerts": {"min_score": 0.6, "smtp_host": None, "smtp_port": 587, "smtp_starttls": True,
