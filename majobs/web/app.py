@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -104,6 +105,19 @@ async def _http_error(request: Request, exc: Exception) -> Response:
                                       status_code=exc.status_code)
 
 
+class RedactSeekerTokens(logging.Filter):
+    """Access logs show /s/<redacted>: a private link must not end up in log files."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SEEKER_PATH.sub("/s/<redacted>", a) if isinstance(a, str)
+                                else a for a in record.args)
+        return True
+
+
+_SEEKER_PATH = re.compile(r"/s/[^/?\s\"]+")
+
+
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8000,
           secret_key: str | None = None) -> None:
     """Create or upgrade the schema, then serve the UI with uvicorn until interrupted."""
@@ -112,5 +126,6 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8000,
     from majobs.db import init_db
 
     init_db(db_url)
+    logging.getLogger("uvicorn.access").addFilter(RedactSeekerTokens())
     uvicorn.run(create_app(db_url, secret_key), host=host, port=port, server_header=False,
                 proxy_headers=True, log_level="info")

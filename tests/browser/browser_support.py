@@ -105,6 +105,7 @@ class LiveSite:
     base_url: str
     db_url: str
     xss_posting: int
+    log: Path
     shots: list[Path] = field(default_factory=list)
 
 

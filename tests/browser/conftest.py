@@ -63,7 +63,7 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/login", server, work / "serve.log")
-        yield LiveSite(base_url=base, db_url=db_url, xss_posting=xss)
+        yield LiveSite(base_url=base, db_url=db_url, xss_posting=xss, log=work / "serve.log")
     finally:
         server.terminate()
         try:

@@ -159,6 +159,9 @@ def test_seeker_link_shows_only_that_candidates_matches(
     expect(seeker.locator("header nav")).to_have_count(0)
     staff.click("form[action$='/link/revoke'] button")
     assert seeker.goto(link).status == 404
+    token = link.rsplit("/", 1)[1]
+    served = live_site.log.read_text()
+    assert "GET /s/<redacted> HTTP/1.1" in served and token not in served  # access log
     staff.context.close()
     seeker.context.close()
     assert not watched.dialogs and not watched.errors

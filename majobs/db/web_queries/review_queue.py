@@ -67,7 +67,7 @@ class QueuePage:
     filters: QueueFilters = field(default_factory=QueueFilters)
 
 
-_COLUMNS = (Posting.id, Posting.title, Posting.employer, Posting.city, Posting.state,
+QUEUE_COLUMNS = (Posting.id, Posting.title, Posting.employer, Posting.city, Posting.state,
             Posting.status, Posting.is_ma, Posting.review_is_ma, Posting.ma_confidence,
             Posting.ma_rule, Posting.first_seen, Posting.last_seen)
 
@@ -81,15 +81,15 @@ def queue_page(session: Session, filters: QueueFilters, cursor: str | None = Non
     taken = read(session, filters, start, limit + 1)
     more = len(taken) > limit
     taken = taken[:limit]
-    rows = _with_sources(session, [r for _, r in taken])
+    rows = with_sources(session, [r for _, r in taken])
     return QueuePage(rows=rows, next_cursor=encode_cursor(_advance(start, taken)) if more
                      else None, filters=filters)
 
 
 def queue_row(session: Session, posting_id: int) -> QueueRow | None:
     """One posting as a queue row (after a quick review action)."""
-    row = session.execute(select(*_COLUMNS).where(Posting.id == posting_id)).first()
-    return _with_sources(session, [row])[0] if row is not None else None
+    row = session.execute(select(*QUEUE_COLUMNS).where(Posting.id == posting_id)).first()
+    return with_sources(session, [row])[0] if row is not None else None
 
 
 def queue_count(session: Session, filters: QueueFilters) -> int:
@@ -166,7 +166,7 @@ def _uncertain(session: Session, f: QueueFilters, state: dict[str, Any], n: int
             nulls = [conf.is_(None)] + ([pid > state["none"]] if state.get("none") else [])
             plans.append(("none", nulls, (pid.asc(),)))
         for side, where, order in plans:
-            rows = session.execute(select(*_COLUMNS).where(*base, *where)
+            rows = session.execute(select(*QUEUE_COLUMNS).where(*base, *where)
                                    .order_by(*order).limit(n)).all()
             streams.append([(_key(side, r.ma_confidence, r.id), side, r) for r in rows])
     return [(side, r) for _, side, r in _take(heapq.merge(*streams, key=lambda t: t[0]), n)]
@@ -200,8 +200,8 @@ def _newest(session: Session, f: QueueFilters, state: dict[str, Any], n: int
         after = [seen <= when, or_(seen < when, pid < i)]
     streams = []
     for status in {s for s, _ in _pairs(f)}:
-        rows = session.execute(select(*_COLUMNS).where(Posting.status == status, *common, *after)
-                               .order_by(seen.desc(), pid.desc()).limit(n)).all()
+        stmt = select(*QUEUE_COLUMNS).where(Posting.status == status, *common, *after)
+        rows = session.execute(stmt.order_by(seen.desc(), pid.desc()).limit(n)).all()
         streams.append([((-r.last_seen.timestamp(), -r.id), r) for r in rows])
     return [("newest", r) for _, r in _take(heapq.merge(*streams, key=lambda t: t[0]), n)]
 
@@ -223,7 +223,8 @@ def _take(items: Iterable[Any], n: int) -> Iterable[Any]:
         yield item
 
 
-def _with_sources(session: Session, rows: Sequence[Any]) -> list[QueueRow]:
+def with_sources(session: Session, rows: Sequence[Any]) -> list[QueueRow]:
+    """Rows of ``QUEUE_COLUMNS`` as QueueRows with the names of their sources."""
     ids = [r.id for r in rows]
     names: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
