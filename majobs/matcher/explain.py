@@ -101,7 +101,8 @@ def reasons(result: MatchResult, query: Query, penalties: dict[str, float]) -> l
         out.append("place unknown")
     low, high = result.pay.get("hourly_min"), result.pay.get("hourly_max")
     if low is not None or high is not None:
-        span = "-".join(f"${v:.2f}" for v in (low, high) if v is not None)
+        span = "-".join(f"${v:.2f}" for v in dict.fromkeys(v for v in (low, high)
+                                                            if v is not None))
         out.append(f"pays {span}/hour" + (" (up to)" if low is None else ""))
     out += [PENALTY_REASONS[name] for name in penalties]
     return out

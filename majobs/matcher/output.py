@@ -78,7 +78,8 @@ def _pay(r: dict[str, Any]) -> str:
     if low is None and high is None:
         return "-"
     fmt = (lambda v: f"{v:,.0f}") if period == "year" else (lambda v: f"{v:.2f}")
-    span = "-".join(fmt(v) for v in (low, high) if v is not None)
+    values = [v for v in (low, high) if v is not None]
+    span = "-".join(fmt(v) for v in dict.fromkeys(values))   # $21.00, not $21.00-21.00
     return f"${span}/{'yr' if period == 'year' else 'h'}"
 
 
