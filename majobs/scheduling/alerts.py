@@ -146,6 +146,8 @@ def send_digests(engine: Engine, alerts_cfg: Mapping[str, Any], *,
     settings = MailSettings.from_config(alerts_cfg, environ)
     report = DigestReport("smtp" if settings.uses_smtp else "outbox")
     digests = plan_digests(engine, float(alerts_cfg.get("min_score", 0.6)))
+    if not digests:
+        return report     # no connection, no outbox directory
     done = 0
     try:
         with outlet_for(settings) as outlet:

@@ -32,6 +32,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
 from majobs.db import schedule_store
 from majobs.db.engine import session_factory
@@ -41,6 +42,7 @@ from majobs.scheduling.lock import acquire_lock
 from majobs.scheduling.runtime import Runtime, set_runtime, slot_context
 
 log = logging.getLogger(__name__)
+STORE = "default"    # the one job store: the majobs database
 
 
 def _run_in_slot(job: Job, jobstore_alias: str, run_times: list[datetime],
@@ -67,7 +69,7 @@ class SlotExecutor(ThreadPoolExecutor):
 
 def build_scheduler(rt: Runtime, grace_seconds: int, tz: Any) -> BackgroundScheduler:
     return BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=rt.engine)},
+        jobstores={STORE: SQLAlchemyJobStore(engine=rt.engine)},
         executors={"default": SlotExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": grace_seconds},
@@ -99,6 +101,19 @@ class SkipRecorder:
         except Exception:   # never let a listener break the scheduler thread
             log.exception("could not record a skipped slot of %s", job_id)
         log.warning("job %s: %s", job_id, reason)
+
+
+def stop_scheduler(scheduler: BaseScheduler, wait: bool = True) -> None:
+    """Shut down without spending a slot. APScheduler 3 processes due jobs once more
+    after ``shutdown()`` marks it stopped (and while it waits for the running job); a job
+    due then fails to submit, yet its next run time moves on, so its slot would vanish
+    unrecorded. Taking the job store away first leaves such a slot due in the database:
+    the next start runs it (within the grace time) or records it as skipped."""
+    if not scheduler.running:
+        return
+    scheduler.pause()
+    scheduler.remove_jobstore(STORE, shutdown=False)
+    scheduler.shutdown(wait=wait)
 
 
 def describe_jobs(scheduler: BackgroundScheduler) -> list[str]:
@@ -141,7 +156,7 @@ def serve(rt: Runtime, specs: list[JobSpec], stop: threading.Event,
         rt.stop.set()
         if scheduler is not None and scheduler.running:
             log.info("scheduler stopping: waiting for the running job to wind down")
-            scheduler.shutdown(wait=True)
+            stop_scheduler(scheduler)
         lock.release()
         set_runtime(None)
         log.info("scheduler stopped")
