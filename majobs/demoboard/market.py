@@ -9,8 +9,13 @@ from typing import Any
 
 import yaml
 
-from majobs.demoboard import urls
-from majobs.demoboard.model import Changes, Employer, Posting, TruthPosting
+from majobs.demoboard import search, urls
+from majobs.demoboard.model import FEDERAL_CHANNEL, Changes, Employer, Posting, TruthPosting
+from majobs.demoboard.places import METROS, Metro
+
+# Where the source names the clinic's ZIP: always on these channels, on Ashby and
+# SmartRecruiters when the posting's style says so, never on Workday and USAJOBS.
+ZIP_CHANNELS = ("greenhouse", "lever", "jsonld")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,29 @@ class Market:
         """Employers with a JSON-LD careers site: JSON-LD ones, and API ones with overlaps."""
         return [e for e in self.employers if e.index in self.sites]
 
+    def va_employers(self) -> list[Employer]:
+        """Federal employers (one per metro): their postings are on USAJOBS only."""
+        return [e for e in self.employers if e.channel == FEDERAL_CHANNEL]
+
+    def c1s_metros(self) -> list[Metro]:
+        """Metros with a CareerOneStop source: every metro with a non-federal employer."""
+        names = {e.metro.name for e in self.employers if e.channel != FEDERAL_CHANNEL}
+        return [m for m in METROS if m.name in names]
+
+    def c1s_source(self, p: Posting) -> str | None:
+        """The CareerOneStop source whose searches (DEMO_KEYWORD, then the MA O*NET code,
+        SEARCH_RADIUS around the metro's center) list ``p``; None when none does."""
+        emp = self.employer_of(p)
+        if not p.in_c1s or emp.channel == FEDERAL_CHANNEL:
+            return None
+        center = search.zip_point(search.metro_center(emp.metro))
+        if not search.near(center, search.SEARCH_RADIUS, emp.clinics[p.clinic].city):
+            return None
+        if not any(search.c1s_lists(k, emp, p)
+                   for k in (search.DEMO_KEYWORD, search.MA_ONET_CODE)):
+            return None
+        return urls.c1s_source_name(emp.metro)
+
     # ---- ground truth -------------------------------------------------------------------
     def truth(self, base_url: str = "") -> list[TruthPosting]:
         """One record per real-world posting. URLs are paths unless ``base_url`` is given."""
@@ -57,13 +85,15 @@ class Market:
         for p in self.postings:
             emp = self.employer_of(p)
             clinic = emp.clinics[p.clinic]
-            where = urls.served_at(emp, p, self.feeds)
+            where = urls.served_at(emp, p, self.feeds, self.c1s_source(p))
+            zip_stated = emp.channel in ZIP_CHANNELS or (
+                emp.channel in ("ashby", "smartrecruiters") and p.style.zip_given)
             out.append(TruthPosting(
                 key=p.key, title=p.title, employer=emp.name, is_ma=p.is_ma, role=p.role,
                 urls=tuple(base + path for path, _ in where),
                 sources=tuple(name for _, name in where),
                 city=clinic.city.name, state=clinic.city.state,
-                postal_code=clinic.city.postal_code,
+                postal_code=clinic.city.postal_code if zip_stated else None,
                 pay=p.offer.truth() if p.offer else None, employment_type=p.employment_type,
                 date_posted=p.posted.date(), valid_through=p.valid_through, expired=p.expired,
                 required_certifications=p.prose.required_certs))
@@ -75,9 +105,14 @@ class Market:
         out: list[dict[str, Any]] = []
         sites = {e.index for e in self.site_employers()}
         for emp in self.employers:
-            if emp.channel in ("greenhouse", "lever"):
-                out.append({"name": emp.slug, "kind": emp.channel, "board": emp.board,
+            if emp.channel in ("greenhouse", "lever", "ashby", "smartrecruiters"):
+                board = urls.sr_company(emp) if emp.channel == "smartrecruiters" else emp.board
+                out.append({"name": emp.slug, "kind": emp.channel, "board": board,
                             "api_url": base, "employer": emp.name, "allow_local": True})
+            if emp.channel == "workday":   # the career site as published; api_url: the board
+                out.append({"name": emp.slug, "kind": "workday",
+                            "url": urls.workday_career_url(emp), "api_url": base,
+                            "employer": emp.name, "allow_local": True})
             if emp.index in sites:
                 entry: dict[str, Any] = {"name": urls.site_source_name(emp), "kind": "jsonld"}
                 if emp.source_style in (0, 2):
@@ -86,7 +121,18 @@ class Market:
                     entry["sitemap_urls"] = [base + urls.sitemap_path(emp)]
                 entry["allow_local"] = True
                 out.append(entry)
-        for name in self.feed_names():
+        # Keyed APIs: credentials come from the environment (DEMO_CREDENTIALS), never here.
+        for emp in self.va_employers():
+            out.append({"name": urls.usajobs_source_name(emp.metro), "kind": "usajobs",
+                        "keyword": search.DEMO_KEYWORD, "location": search.metro_place(emp.metro),
+                        "radius_miles": search.SEARCH_RADIUS, "api_url": base,
+                        "allow_local": True})
+        for metro in self.c1s_metros():
+            out.append({"name": urls.c1s_source_name(metro), "kind": "careeronestop",
+                        "keyword": search.DEMO_KEYWORD, "location": search.metro_center(metro),
+                        "radius_miles": search.SEARCH_RADIUS, "api_url": base,
+                        "allow_local": True})
+        for name in self.feed_names():    # last: the aggregator's feeds
             out.append({"name": name, "kind": "feed", "url": base + urls.feed_path(name),
                         "allow_local": True})
         return out

@@ -13,7 +13,10 @@ from typing import Any
 from majobs.demoboard.payforms import PayOffer, PayTruth
 from majobs.demoboard.places import City, Metro
 
-CHANNELS = ("greenhouse", "lever", "jsonld")
+CLASSIC_CHANNELS = ("greenhouse", "lever", "jsonld")
+ATS_CHANNELS = ("workday", "smartrecruiters", "ashby")     # job APIs of the later kinds
+FEDERAL_CHANNEL = "usajobs"                                # VA clinics: USAJOBS only
+CHANNELS = (*CLASSIC_CHANNELS, *ATS_CHANNELS, FEDERAL_CHANNEL)
 LD_SHAPES = ("plain", "graph", "array", "jazz")
 
 
@@ -35,7 +38,7 @@ class Employer:
     board: str                 # Greenhouse board token / Lever site: no hyphens
     name: str
     kind: str                  # employers.EMPLOYER_KINDS key
-    channel: str               # greenhouse | lever | jsonld (its ONE primary channel)
+    channel: str               # one of CHANNELS: its ONE primary channel
     metro: Metro
     clinics: tuple[Clinic, ...]
     ehr: str
@@ -74,6 +77,10 @@ class Style:
     ld_region_name: bool       # addressRegion "Texas" instead of "TX"
     ld_br: bool                # description with <br> lines (JazzHR-like)
     ld_identifier_text: bool   # identifier as a bare string, not a PropertyValue
+    # The later kinds (Ashby, SmartRecruiters, Workday, CareerOneStop):
+    zip_given: bool = True     # Ashby / SmartRecruiters location carries the postal code
+    place_form: int = 0        # how Workday / CareerOneStop spell the place
+    upper_title: bool = False  # CareerOneStop shows the title in capitals
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ class Posting:
     feed_id: int
     style: Style
     revision: int = 0
+    slug: str = ""             # URL words of the first title (Workday, SmartRecruiters paths)
+    in_c1s: bool = False       # re-published on CareerOneStop (National Labor Exchange)
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ class TruthPosting:
     sources: tuple[str, ...]           # source names, in the same order as urls
     city: str
     state: str
-    postal_code: str
+    postal_code: str | None            # None where the source names no postal code
     pay: PayTruth | None
     employment_type: str
     date_posted: date

@@ -2,41 +2,57 @@
 
 Built once per (market, base URL); bodies are rendered on first use and kept, and
 ``prerender()`` renders them all up front so serving is a dictionary lookup. Unknown query
-parameters (tracking ``utm_*``) are ignored, as real sites do.
+parameters (tracking ``utm_*``) are ignored, as real sites do. A route may want another
+method (Workday's search is a POST: its JSON body's values count as query values), a
+credential check run before every answer (USAJOBS, CareerOneStop), or the rest of the path
+(``prefix`` routes: CareerOneStop's search puts its arguments in the path, as ``_path``).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from majobs.demoboard import render_ats, render_feed, render_site, urls
+from majobs.demoboard import render_ats, render_feed, render_site, routes_apis, urls
 from majobs.demoboard.market import Market
 from majobs.demoboard.model import Employer, Posting
+from majobs.demoboard.responses import (
+    HTML,
+    JSON,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    RSS,
+    TEXT,
+    XML,
+    Response,
+)
 
-JSON = "application/json; charset=utf-8"
-HTML = "text/html; charset=utf-8"
-XML = "application/xml; charset=utf-8"
-RSS = "application/rss+xml; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
+__all__ = ["HTML", "JSON", "NOT_FOUND", "RSS", "TEXT", "XML", "Response", "Routes"]
 
-
-class Response(NamedTuple):
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-NOT_FOUND = Response(404, TEXT, b"not found\n")
 Handler = Callable[[Mapping[str, str]], Response]
+Guard = Callable[[Mapping[str, str]], Response | None]    # request headers -> refusal
 
 
 class _Route(NamedTuple):
     handler: Handler
     params: tuple[str, ...]          # query keys that change the response
     warm: bool                       # rendered by prerender(): what crawlers fetch
+    method: str = "GET"
+    guard: Guard | None = None
+
+
+def _body_values(body: bytes, params: tuple[str, ...]) -> dict[str, str]:
+    """A POSTed JSON object's values as query strings (objects as canonical JSON)."""
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        return {"_bad": "1"}
+    if not isinstance(data, dict):
+        return {"_bad": "1"}
+    return {k: v if isinstance(v, str) else json.dumps(v, sort_keys=True)
+            for k, v in data.items() if k in params}
 
 
 def _int(value: str | None, default: int) -> int:
@@ -52,18 +68,37 @@ class Routes:
         self._routes: dict[str, _Route] = {}
         self._cache: dict[str, Response] = {}
         self._listing_pages: dict[str, int] = {}     # careers path -> number of pages
+        self._prefixes: dict[str, _Route] = {}       # path prefix -> route (rest: "_path")
+        self._warm: list[tuple[str, dict[str, str]]] = []   # crawl requests to prerender
         self._build()
 
     # ---- lookup -------------------------------------------------------------------------
-    def resolve(self, path: str, query: Mapping[str, str]) -> Response:
-        route = self._routes.get(path)
+    def resolve(self, path: str, query: Mapping[str, str], method: str = "GET",
+                headers: Mapping[str, str] | None = None, body: bytes = b"") -> Response:
+        """The answer to one request (``headers`` with lower-case names)."""
+        route, values = self._routes.get(path), dict(query)
         if route is None:
-            return NOT_FOUND
-        key = path + "?" + "&".join(f"{k}={query[k]}" for k in route.params if k in query)
+            prefix = next((p for p in self._prefixes if path.startswith(p)), None)
+            if prefix is None:
+                return NOT_FOUND
+            route, values["_path"] = self._prefixes[prefix], path[len(prefix):]
+        if (method if method != "HEAD" else "GET") != route.method:
+            return NOT_ALLOWED
+        if route.guard is not None:
+            refused = route.guard(headers or {})
+            if refused is not None:
+                return refused
+        if route.method == "POST":
+            values.update(_body_values(body, route.params))
+        return self._render(path, route, values)
+
+    def _render(self, path: str, route: _Route, values: Mapping[str, str]) -> Response:
+        keys = [k for k in (*route.params, "_path", "_bad") if k in values]
+        key = path + "?" + "&".join(f"{k}={values[k]}" for k in keys)
         resp = self._cache.get(key)
         if resp is None:
-            resp = route.handler({k: query[k] for k in route.params if k in query})
-            if len(self._cache) < 4 * len(self._routes):   # odd skip/limit values: no hoard
+            resp = route.handler({k: values[k] for k in keys})
+            if len(self._cache) < 4 * (len(self._routes) + len(self._warm)):   # no hoard
                 self._cache[key] = resp
         return resp
 
@@ -81,15 +116,28 @@ class Routes:
             if path in self._listing_pages:
                 for page in range(2, self._listing_pages[path] + 1):
                     self.resolve(path, {"page": str(page)})
+        for path, values in self._warm:      # API answers as the demo sources ask for them
+            route = self._routes.get(path) or next(
+                r for p, r in self._prefixes.items() if path.startswith(p))
+            self._render(path, route, values)
         return sum(len(r.body) for r in self._cache.values())
 
     def paths(self) -> list[str]:
         return list(self._routes)
 
+    def open_paths(self) -> list[str]:
+        """Paths a plain GET is answered at (no POST-only or keyed APIs)."""
+        return [p for p, r in self._routes.items() if r.method == "GET" and r.guard is None]
+
 
     # ---- table --------------------------------------------------------------------------
-    def _add(self, path: str, handler: Handler, *params: str, warm: bool = True) -> None:
-        self._routes[path] = _Route(handler, params, warm)
+    def _add(self, path: str, handler: Handler, *params: str, warm: bool = True,
+             method: str = "GET", guard: Guard | None = None, prefix: bool = False) -> None:
+        table = self._prefixes if prefix else self._routes
+        table[path] = _Route(handler, params, warm, method, guard)
+
+    def _warm_request(self, path: str, **values: Any) -> None:
+        self._warm.append((path, {k: str(v) for k, v in values.items()}))
 
     def _static(self, path: str, render: Callable[[], bytes], ctype: str,
                 warm: bool = True) -> None:
@@ -121,6 +169,7 @@ class Routes:
                          functools.partial(render_feed.rss, base, name, items, built), RSS)
         self._static(f"/{urls.AGGREGATOR}/",
                      functools.partial(render_feed.aggregator_home, list(feeds)), HTML)
+        routes_apis.search_routes(self)
         self._static("/robots.txt", lambda: b"User-agent: *\nAllow: /\n", TEXT)
         self._static("/", functools.partial(render_site.index_page, front, list(feeds)), HTML)
 
@@ -153,7 +202,7 @@ class Routes:
                 self._static(hosted + "/apply", functools.partial(
                     render_site.hosted_page, emp, p, True), HTML, warm=False)
             return [f"{api}?mode=json"]
-        return []
+        return routes_apis.employer_routes(self, emp, own)
 
     def _site_routes(self, emp: Employer, listed: list[Posting]) -> None:
         def careers(q: Mapping[str, str], e: Employer = emp) -> Response:

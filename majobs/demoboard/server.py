@@ -35,6 +35,7 @@ class Request:
     path: str                         # decoded path, no query
     query: dict[str, str]             # first value of each parameter
     headers: dict[str, str]
+    body: bytes = b""                 # POST only (Workday's search)
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,22 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(send_body=False)
 
+    def do_POST(self) -> None:
+        self._serve(send_body=True)
+
     def _serve(self, send_body: bool) -> None:
         board = self.server.board
         parts = urlsplit(self.path)
+        body = b""
+        if self.command == "POST":       # small JSON bodies only: cap what we read
+            body = self.rfile.read(min(int(self.headers.get("Content-Length") or 0), 1 << 20))
         req = Request(self.command, unquote(parts.path) or "/",
                       dict(reversed(parse_qsl(parts.query, keep_blank_values=True))),
-                      {k.lower(): v for k, v in self.headers.items()})
+                      {k.lower(): v for k, v in self.headers.items()}, body)
         routes = board.routes
-        resp = board._fault(req) or (routes.resolve(req.path, req.query) if routes
-                                     else Response(503, "text/plain", b"starting\n"))
+        resp = board._fault(req) or (
+            routes.resolve(req.path, req.query, req.method, req.headers, req.body) if routes
+            else Response(503, "text/plain", b"starting\n"))
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))
