@@ -47,7 +47,8 @@ def client(db_engine: Engine, seeded: Seeded) -> Iterator[TestClient]:
 
 
 PRIVATE_PAGES = ["/", "/review", "/review/1", "/sources", "/runs", "/candidates",
-                 "/candidates/new", "/market", "/users", "/no-such-page"]
+                 "/candidates/new", "/market", "/users", "/no-such-page", "/loginx",
+                 "/static", "/s"]
 
 
 def test_logged_out_visitor_gets_only_the_login_page(client: TestClient) -> None:

@@ -94,8 +94,9 @@ class LoginRequiredMiddleware:
         await self.app(scope, receive, send)
 
 
-def _is_public(path: str, prefixes: tuple[str, ...]) -> bool:
-    return any(path == p.rstrip("/") or path.startswith(p) for p in prefixes)
+def _is_public(path: str, public: tuple[str, ...]) -> bool:
+    """"/login" is one page; "/s/" and "/static/" (ending in a slash) are prefixes."""
+    return any(path.startswith(p) if p.endswith("/") else path == p for p in public)
 
 
 def login_redirect(scope: Scope) -> Response:
