@@ -14,6 +14,11 @@ from majobs.web.state import web
 router = APIRouter()
 
 
+def _id(value: str) -> int | None:
+    """A run id from the query string; anything else means "from the newest"."""
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 @router.get("/sources")
 def sources_page(request: Request, user: AdminUser) -> Response:
     state = web(request)
@@ -25,23 +30,22 @@ def sources_page(request: Request, user: AdminUser) -> Response:
 
 
 @router.get("/sources/{name}")
-def source_page(request: Request, name: str, user: AdminUser,
-                before: int | None = None) -> Response:
+def source_page(request: Request, name: str, user: AdminUser, before: str = "") -> Response:
     state = web(request)
     with state.read() as session:
         source = source_queries.source_config(session, name)
         if source is None:
             raise HTTPException(status_code=404, detail=f"There is no source '{name}'.")
-        runs, next_before = source_queries.run_page(session, name, before)
+        runs, next_before = source_queries.run_page(session, name, _id(before))
     return state.templates.TemplateResponse(request, "source_runs.html", {
         "source": source, "runs": runs, "next_before": next_before})
 
 
 @router.get("/runs")
-def runs_page(request: Request, user: AdminUser, before: int | None = None) -> Response:
+def runs_page(request: Request, user: AdminUser, before: str = "") -> Response:
     state = web(request)
     with state.read() as session:
-        runs, next_before = source_queries.run_page(session, None, before)
+        runs, next_before = source_queries.run_page(session, None, _id(before))
     return state.templates.TemplateResponse(request, "source_runs.html", {
         "source": None, "runs": runs, "next_before": next_before})
 
