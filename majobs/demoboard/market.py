@@ -12,9 +12,10 @@ import yaml
 from majobs.demoboard import search, urls
 from majobs.demoboard.model import FEDERAL_CHANNEL, Changes, Employer, Posting, TruthPosting
 from majobs.demoboard.places import METROS, Metro
+from majobs.demoboard.render_more_ats import ashby_zip_given
 
-# Where the source names the clinic's ZIP: always on these channels, on Ashby and
-# SmartRecruiters when the posting's style says so, never on Workday and USAJOBS.
+# Where the source names the clinic's ZIP: always on these channels, on SmartRecruiters
+# when the posting's style says so, on Ashby for some offices, never on Workday and USAJOBS.
 ZIP_CHANNELS = ("greenhouse", "lever", "jsonld")
 
 
@@ -87,7 +88,8 @@ class Market:
             clinic = emp.clinics[p.clinic]
             where = urls.served_at(emp, p, self.feeds, self.c1s_source(p))
             zip_stated = emp.channel in ZIP_CHANNELS or (
-                emp.channel in ("ashby", "smartrecruiters") and p.style.zip_given)
+                emp.channel == "smartrecruiters" and p.style.zip_given) or (
+                emp.channel == "ashby" and ashby_zip_given(emp, p))
             out.append(TruthPosting(
                 key=p.key, title=p.title, employer=emp.name, is_ma=p.is_ma, role=p.role,
                 urls=tuple(base + path for path, _ in where),

@@ -78,8 +78,8 @@ class Style:
     ld_br: bool                # description with <br> lines (JazzHR-like)
     ld_identifier_text: bool   # identifier as a bare string, not a PropertyValue
     # The later kinds (Ashby, SmartRecruiters, Workday, CareerOneStop):
-    zip_given: bool = True     # Ashby / SmartRecruiters location carries the postal code
-    place_form: int = 0        # how Workday / CareerOneStop spell the place
+    zip_given: bool = True     # SmartRecruiters location carries the postal code
+    place_form: int = 0        # how CareerOneStop spells the place
     upper_title: bool = False  # CareerOneStop shows the title in capitals
 
 

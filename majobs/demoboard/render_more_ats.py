@@ -93,14 +93,19 @@ def ashby_compensation(p: Posting) -> dict[str, Any]:
     }
 
 
+def ashby_zip_given(emp: Employer, p: Posting) -> bool:
+    """Ashby places are the employer's offices: each has one address, with or without ZIP."""
+    return (emp.index + p.clinic) % 2 == 0
+
+
 def _ashby_place(emp: Employer, p: Posting) -> tuple[str, dict[str, Any]]:
     city = emp.clinics[p.clinic].city
     name = (city.name, f"{city.name}, {city.state}",
-            f"{city.name}, {city.state_name}")[p.style.place_form % 3]
+            f"{city.name}, {city.state_name}")[(emp.index + p.clinic) % 3]
     postal: dict[str, Any] = {"addressRegion": city.state_name,
                               "addressCountry": "United States",
                               "addressLocality": city.name}
-    if p.style.zip_given:
+    if ashby_zip_given(emp, p):
         postal["postalCode"] = city.postal_code
     return name, {"postalAddress": postal}
 

@@ -38,11 +38,12 @@ def _hex(*parts: object) -> str:
 
 
 def place_text(emp: Employer, p: Posting) -> str:
-    """The tenant's location name: spelled one of the ways real tenants spell them."""
+    """The tenant's name for the clinic (one per location), spelled one of the ways real
+    tenants spell them."""
     city = emp.clinics[p.clinic].city
     return (f"{city.name}, {city.state}", f"US-{city.state}-{city.name}",
             f"{city.name}, {city.state_name}",
-            f"USA - {city.state_name} - {city.name}")[p.style.place_form % 4]
+            f"USA - {city.state_name} - {city.name}")[(emp.index + p.clinic) % 4]
 
 
 def posted_on(p: Posting, today: date) -> str:
