@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,14 +56,16 @@ class CountChunk:
 
 def count_chunk(analyzer: Analyzer, texts: list[str]) -> CountChunk:
     vocab: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
+    # compact typed arrays, not lists of Python ints: this is the build's memory peak
+    indptr, indices, data = array("q", [0]), array("i"), array("f")
     for text in texts:
-        for tok, n in Counter(analyzer(text)).items():
-            indices.append(vocab.setdefault(tok, len(vocab)))
-            data.append(n)
+        counts = Counter(analyzer(text))
+        indices.extend(vocab.setdefault(tok, len(vocab)) for tok in counts)
+        data.extend(counts.values())
         indptr.append(len(indices))
-    return CountChunk(list(vocab), np.array(indptr, dtype=np.int64),
-                      np.array(indices, dtype=np.int64), np.array(data, dtype=np.float32))
+    return CountChunk(list(vocab), np.frombuffer(indptr, dtype=np.int64).copy(),
+                      np.frombuffer(indices, dtype=np.int32).copy(),
+                      np.frombuffer(data, dtype=np.float32).copy())
 
 
 def count_texts(texts: list[str], analyzer: Analyzer, n_jobs: int | None = None
@@ -113,34 +116,32 @@ def build_vectors(ids: Sequence[int], texts: Sequence[str], analyzer: Analyzer,
     fresh = np.flatnonzero(reuse_from < 0)
     terms = list(previous.terms) if previous is not None else []
     vocab = dict(previous.vocab) if previous is not None else {}
-    rows, cols, vals = [], [], []
-    done = 0
-    for chunk in count_texts([texts[i] for i in fresh], analyzer, n_jobs):
-        to_global = np.empty(len(chunk.terms), dtype=np.int64)
+    chunks = count_texts([texts[i] for i in fresh], analyzer, n_jobs)
+    for chunk in chunks:   # chunk-local term numbers -> global columns, in place
+        to_global = np.empty(len(chunk.terms), dtype=np.int32)
         for j, tok in enumerate(chunk.terms):
             col = vocab.get(tok)
             if col is None:
                 col = vocab[tok] = len(terms)
                 terms.append(tok)
             to_global[j] = col
-        per_row = np.diff(chunk.indptr)
-        rows.append(np.repeat(fresh[done:done + per_row.size], per_row))
-        cols.append(to_global[chunk.indices] if chunk.indices.size else chunk.indices)
-        vals.append(chunk.data)
-        done += per_row.size
-    n, width = len(texts), max(1, len(terms))
-    counts = sparse.csr_matrix(
-        (np.concatenate(vals) if vals else np.empty(0, dtype=np.float32),
-         (np.concatenate(rows) if rows else np.empty(0, dtype=np.int64),
-          np.concatenate(cols) if cols else np.empty(0, dtype=np.int64))),
-        shape=(n, width), dtype=np.float32)
+        chunk.indices = to_global[chunk.indices] if chunk.indices.size else \
+            chunk.indices.astype(np.int32)
+    width = max(1, len(terms))
+    parts = [sparse.csr_matrix((c.data, c.indices, c.indptr),
+                               shape=(c.indptr.size - 1, width)) for c in chunks]
     kept = np.flatnonzero(reuse_from >= 0)
     if kept.size:
         old = previous.counts[reuse_from[kept]]  # type: ignore[union-attr]
-        old = sparse.csr_matrix((old.data, old.indices, old.indptr), shape=(kept.size, width))
-        place = sparse.csr_matrix((np.ones(kept.size, dtype=np.float32),
-                                   (kept, np.arange(kept.size))), shape=(n, kept.size))
-        counts = (counts + place @ old).tocsr()
+        parts.append(sparse.csr_matrix((old.data, old.indices, old.indptr),
+                                       shape=(kept.size, width)))
+    stacked = sparse.vstack(parts, format="csr", dtype=np.float32) if parts else \
+        sparse.csr_matrix((0, width), dtype=np.float32)
+    del chunks, parts
+    # stacked rows: fresh rows in order, then kept rows; put each back at its position
+    source = np.concatenate([fresh, kept])
+    counts = stacked if np.array_equal(source, np.arange(source.size)) else \
+        stacked[np.argsort(source, kind="stable")]
     counts, terms = _drop_unused(counts, terms)
     vocab = {t: i for i, t in enumerate(terms) if t}
     transformer = TfidfTransformer(sublinear_tf=True)
