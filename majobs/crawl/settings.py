@@ -45,8 +45,35 @@ BASE_SETTINGS: dict[str, Any] = {
     "HTTPCACHE_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "FEED_EXPORT_ENCODING": "utf-8",
-    # Loopback/private addresses only for sources marked allow_local (DESIGN.md).
-    "DOWNLOADER_MIDDLEWARES": {"majobs.spiders.address_guard.LocalAddressGuard": 40},
+    # Loopback/private addresses only for sources marked allow_local (DESIGN.md): by
+    # name/literal before anything is queued, and by resolved address at connect time.
+    # Only http(s): a scraped link or redirect must never make majobs read a local file.
+    "DOWNLOAD_HANDLERS": {
+        "http": "majobs.crawl.safety.GuardedHTTPDownloadHandler",
+        "https": "majobs.crawl.safety.GuardedHTTPDownloadHandler",
+        "file": None, "data": None, "ftp": None, "s3": None,
+    },
+    # Scrapy's own components replaced by subclasses (majobs/crawl/politeness.py and
+    # safety.py): Retry-After, RFC 9309 robots.txt + Crawl-delay, counted redirect loops
+    # and decompression bombs; unsafe XML refused.
+    "DOWNLOADER_MIDDLEWARES": {
+        "majobs.spiders.address_guard.LocalAddressGuard": 40,
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "majobs.crawl.politeness.RobotsPolicyMiddleware": 100,
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "majobs.crawl.politeness.RetryAfterMiddleware": 550,
+        "majobs.crawl.safety.UnsafeXmlGuard": 585,
+        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+        "majobs.crawl.safety.AccountedHttpCompressionMiddleware": 590,
+        "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+        "majobs.crawl.safety.AccountedRedirectMiddleware": 600,
+    },
+    "EXTENSIONS": {
+        "scrapy.extensions.throttle.AutoThrottle": None,
+        "majobs.crawl.politeness.PoliteAutoThrottle": 0,
+    },
+    "MAJOBS_RETRY_AFTER_MAX": 120,    # seconds a Retry-After may hold a retry back
+    "MAJOBS_CRAWL_DELAY_MAX": 30,     # seconds of robots.txt Crawl-delay honoured at most
     "ITEM_PIPELINES": {},
 }
 
@@ -60,6 +87,8 @@ CONFIG_KEYS: dict[str, str] = {
     "time_limit_seconds": "CLOSESPIDER_TIMEOUT",
     "depth_limit": "DEPTH_LIMIT",
     "max_pages": "MAJOBS_MAX_PAGES",
+    "retry_after_max": "MAJOBS_RETRY_AFTER_MAX",
+    "crawl_delay_max": "MAJOBS_CRAWL_DELAY_MAX",
 }
 
 

@@ -7,7 +7,8 @@ requests per second to a crawler. ``faults`` lets tests break chosen paths::
     server.faults["/feeds/"] = lambda req: time.sleep(2)      # slow, then served normally
 
 A fault is called with the :class:`Request`; a returned :class:`Response` is sent instead of
-the page, ``None`` lets the request through. The longest matching path prefix wins.
+the page, ``None`` lets the request through, a callable (a raw answer, see
+:mod:`majobs.demoboard.faults`) is handed the connection. The longest matching prefix wins.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +48,9 @@ class RequestRecord:
     user_agent: str
 
 
-Fault = Callable[[Request], Response | None]
+# A raw answer writes the whole exchange itself (a reset, silence, a trickle; faults.py).
+RawAnswer = Callable[[BaseHTTPRequestHandler], None]
+Fault = Callable[[Request], Response | RawAnswer | None]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -78,6 +82,12 @@ class _Handler(BaseHTTPRequestHandler):
         resp = board._fault(req) or (
             routes.resolve(req.path, req.query, req.method, req.headers, req.body) if routes
             else Response(503, "text/plain", b"starting\n"))
+        if callable(resp):            # a raw fault (demoboard.faults) writes to the socket
+            self.close_connection = True
+            resp(self)
+            board._record(RequestRecord(self.command, self.path, 0,
+                                        req.headers.get("user-agent", "")))
+            return
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))
@@ -109,6 +119,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     board: DemoBoardServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-answer (a crawler cutting a download short) is normal.
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
 
 
 class _HTTPServer6(_HTTPServer):

@@ -1,0 +1,114 @@
+"""Support for the fault-matrix tests: a resolver of the tests' own, and the real ``majobs``
+CLI run in a child process with test-only Scrapy settings, its peak memory measured.
+
+Run as a script (``python tests/faults_support.py crawl ...``) it is that child: it adds
+the JSON object in ``$MAJOBS_TEST_SCRAPY_SETTINGS`` to majobs' crawl settings, then runs
+``majobs`` unchanged. That is how a test installs :class:`StaticHostsResolver` (Scrapy's
+``TWISTED_DNS_RESOLVER``), which maps test names (``public.test``) to chosen addresses
+without any DNS, so no test ever sends traffic to a private range.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from twisted.internet.address import IPv4Address
+from twisted.internet.interfaces import IHostnameResolver, IHostResolution
+from zope.interface import implementer
+
+SETTINGS_ENV = "MAJOBS_TEST_SCRAPY_SETTINGS"
+HOSTS_SETTING = "MAJOBS_TEST_HOSTS"
+
+
+@implementer(IHostResolution)
+class _Resolution:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def cancel(self) -> None:
+        pass
+
+
+@implementer(IHostnameResolver)
+class StaticHostsResolver:
+    """Names from the ``MAJOBS_TEST_HOSTS`` setting ({name: IPv4}); IPv4 literals as they
+    are; anything else does not resolve (tests have no network)."""
+
+    def __init__(self, reactor: Any, hosts: dict[str, str]) -> None:
+        self.reactor = reactor
+        self.hosts = {k.lower(): v for k, v in hosts.items()}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> StaticHostsResolver:
+        return cls(reactor, crawler.settings.getdict(HOSTS_SETTING))
+
+    def install_on_reactor(self) -> None:
+        self.reactor.installNameResolver(self)
+
+    def resolveHostName(self, resolutionReceiver: Any, hostName: str,
+                        portNumber: int = 0, addressTypes: Any = None,
+                        transportSemantics: str = "TCP") -> Any:
+        resolutionReceiver.resolutionBegan(_Resolution(hostName))
+        name = hostName.lower().rstrip(".")
+        address = self.hosts.get(name)
+        if address is None and name.replace(".", "").isdigit() and name.count(".") == 3:
+            address = name
+        if address is not None:
+            resolutionReceiver.addressResolved(IPv4Address("TCP", address, portNumber))
+        resolutionReceiver.resolutionComplete()
+        return resolutionReceiver
+
+
+@dataclass
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    max_rss_mib: float
+
+
+def run_majobs(*args: str, cwd: Path, settings: dict[str, Any] | None = None,
+               timeout: float = 240) -> Finished:
+    """``majobs ARGS`` in a child (this file as the entry point); its peak RSS from wait4."""
+    env = {**os.environ, "COLUMNS": "250", SETTINGS_ENV: json.dumps(settings or {})}
+    env.pop("MAJOBS_DATABASE_URL", None)
+    out, err = cwd / "child.out", cwd / "child.err"
+    start = time.monotonic()
+    with out.open("wb") as o, err.open("wb") as e:
+        child = subprocess.Popen([sys.executable, __file__, *args], cwd=cwd, env=env,
+                                 stdout=o, stderr=e)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.05)
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    return Finished(child.returncode, out.read_text("utf-8", "replace"),
+                    err.read_text("utf-8", "replace"), time.monotonic() - start,
+                    usage.ru_maxrss / 1024)
+
+
+def _main() -> None:
+    from majobs.cli import main
+    from majobs.crawl import settings
+
+    settings.BASE_SETTINGS.update(json.loads(os.environ.get(SETTINGS_ENV) or "{}"))
+    sys.argv = ["majobs", *sys.argv[1:]]
+    main()
+
+
+if __name__ == "__main__":
+    _main()
