@@ -92,9 +92,14 @@ def channel_for(index: int, offset: int) -> str:
 def make_employers(seed: int, count: int) -> tuple[Employer, ...]:
     offset = random.Random(f"{seed}:channels").randrange(len(CLASSIC_CHANNELS))
     taken: set[str] = set()
-    return tuple(_make_employer(random.Random(f"{seed}:employer:{i}"), i,
-                                channel_for(i, offset), taken)
-                 for i in range(count))
+    made = [_make_employer(random.Random(f"{seed}:employer:{i}"), i, channel_for(i, offset),
+                           taken) for i in range(count)]
+    # Few employers run Greenhouse now: keep its "company name ends in a space" quirk in
+    # every market all the same.
+    gh = [e for e in made if e.channel == "greenhouse"]
+    if gh and not any(e.name_space for e in gh):
+        made[gh[0].index] = replace(gh[0], name_space=True)
+    return tuple(made)
 
 
 def hosts_by_role(employers: tuple[Employer, ...]) -> dict[str, list[int]]:
