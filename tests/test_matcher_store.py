@@ -82,6 +82,8 @@ def test_index_saved_and_reused_until_postings_change(
         c = add_posting(s, is_ma=False, review_is_ma=True)
     first = load_or_build(db_engine)
     assert sorted(first.ids.tolist()) == sorted([a, b, c])
+    with db_sessions.begin() as s:
+        assert index_mod.build_index(s).ids.tolist() == first.ids.tolist()
     assert (idx_dir / "index.joblib").exists()
 
     def no_build(*_a: Any, **_k: Any) -> None:

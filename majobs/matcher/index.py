@@ -100,11 +100,16 @@ class MatchIndex:
         return [c for i, c in enumerate(self.cert_ids) if int(bits) >> i & 1]
 
 
-def build_index(docs: Sequence[PostingDoc], analyzer: Analyzer | None = None,
+def build_index(docs: Sequence[PostingDoc] | Any, analyzer: Analyzer | None = None,
                 fingerprint: str = "", n_jobs: int | None = None,
                 previous: MatchIndex | None = None) -> MatchIndex:
-    """Vectorize ``docs`` and pack their structured fields into numpy columns.
+    """Vectorize ``docs`` (posting records, or a SQLAlchemy session to read the active MA
+    postings from) and pack their structured fields into numpy columns.
     With ``previous`` (same analyzer), unchanged texts reuse its token counts."""
+    if not isinstance(docs, Sequence):
+        from majobs.db import match_store
+
+        docs = match_store.load_index_docs(docs)
     analyzer = analyzer or taxonomy_analyzer
     docs = sorted({d.id: d for d in docs}.values(), key=lambda d: d.id)  # one row per id
     n = len(docs)
