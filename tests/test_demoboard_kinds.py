@@ -268,6 +268,12 @@ def test_workday_search_pages_facets_and_detail(new_sources, market):
     assert call(base + "/jobs", body={**body, "offset": 20})[1]["total"] == 0
     assert call(base + "/jobs", body={**body, "limit": 50})[0] == 400
     assert call(base + "/jobs")[0] == 405                  # GET: the search is a POST
+    assert call(base + "/jobs", body=[body])[0] == 400     # not a JSON object
+    broken = urllib.request.Request(base + "/jobs", data=b"{limit: 20", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(broken, timeout=30)
+    assert refused.value.code == 400
+    refused.value.close()
     listed = first["jobPostings"][0]
     info = call(base + listed["externalPath"])[1]
     assert set(info) == set(real("workday/msd_cxs_job_detail.json"))

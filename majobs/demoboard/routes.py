@@ -76,7 +76,8 @@ class Routes:
     def resolve(self, path: str, query: Mapping[str, str], method: str = "GET",
                 headers: Mapping[str, str] | None = None, body: bytes = b"") -> Response:
         """The answer to one request (``headers`` with lower-case names)."""
-        route, values = self._routes.get(path), dict(query)
+        route = self._routes.get(path)
+        values = {k: v for k, v in query.items() if not k.startswith("_")}   # ours: _path
         if route is None:
             prefix = next((p for p in self._prefixes if path.startswith(p)), None)
             if prefix is None:
