@@ -22,6 +22,7 @@ import time
 import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
+from itertools import pairwise
 from typing import Any
 
 from majobs.demoboard.routes import Response
@@ -51,7 +52,7 @@ class Fault:
 
     def gaps(self) -> list[float]:
         """Seconds between consecutive hits."""
-        return [b - a for a, b in zip(self.hits, self.hits[1:], strict=False)]
+        return [b - a for a, b in pairwise(self.hits)]
 
 
 # --- answers a Response can carry --------------------------------------------------------
