@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from majobs.errors import MajobsError
+from majobs.errors import InputError, MajobsError
 
 app = typer.Typer(
     help="majobs: find Medical Assistant jobs. Crawl public job sources, clean, classify, "
@@ -48,21 +48,36 @@ def init(db: DbOption = None, config: ConfigOption = None) -> None:
 
 @app.command()
 def crawl(
-    sources: Annotated[Path, typer.Option("--sources", help="Sources file (YAML, see README).")],
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", help="Sources file (YAML, see README).")] = None,
     source: Annotated[list[str] | None, typer.Option(
         "--source", help="Crawl only this source (repeatable).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "WARNING",
+    distributed: Annotated[bool, typer.Option(
+        "--distributed", help="Queue the crawl in Redis (MAJOBS_REDIS_URL) for `majobs "
+                              "worker` processes; print its id.")] = False,
+    wait: Annotated[bool, typer.Option(
+        "--wait", help="With --distributed: wait for the workers, print the summary.")] = False,
+    status: Annotated[str | None, typer.Option(
+        "--status", metavar="CRAWL_ID", help="Show a distributed crawl's progress.")] = None,
 ) -> None:
     """Crawl the sources into the database and print a per-source summary.
 
     Exit 1 when any source failed or was only partly crawled (the others are kept).
     """
+    from majobs.commands import worker
     from majobs.commands.crawl import crawl_command
 
     cfg, url = _settings(config, db)
+    if status is not None:
+        raise typer.Exit(worker.status_command(status, cfg))
+    if distributed:
+        raise typer.Exit(worker.seed_command(sources, source or [], url, cfg, wait, quiet))
+    if sources is None:
+        raise InputError(None, "--sources", "is required")
     code = crawl_command(sources, source or [], url, cfg, quiet=quiet, log_level=log_level)
     raise typer.Exit(code)
 
@@ -116,6 +131,7 @@ def demo(
 
 def _register_subapps() -> None:
     """Each part of majobs brings its own thin commands; this is the one place they meet."""
+    from majobs.commands import worker
     from majobs.demoboard.cli import app as demoboard_app
     from majobs.matcher import commands as matcher_commands
     from majobs.web import cli as web_cli
@@ -123,6 +139,7 @@ def _register_subapps() -> None:
     app.add_typer(demoboard_app, name="demoboard", help="The bundled demo job board.")
     matcher_commands.register(app)
     web_cli.register(app)
+    worker.register(app)
 
 
 def main() -> None:
