@@ -4,6 +4,12 @@
 (a fresh database per module on MAJOBS_TEST_PG_URL, default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/``, dropped afterwards). Without a
 reachable PostgreSQL the ``postgres`` cases skip, or fail when CI=true.
+
+``MAJOBS_TEST_DATABASE`` picks the backends: ``sqlite``, ``postgresql`` or both (comma
+separated; default both for ``db_url``). ``new_database(backend=None)`` makes a fresh
+empty database for tests that need one of their own (end-to-end crawls, CLI runs); by
+default on the first backend of MAJOBS_TEST_DATABASE (SQLite when unset), so
+``MAJOBS_TEST_DATABASE=postgresql pytest`` runs them on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,6 +29,16 @@ from majobs.db.models import Base
 from majobs.items import JobPostingItem
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def selected_backends() -> list[str]:
+    """MAJOBS_TEST_DATABASE as a list of backends (default: both)."""
+    raw = os.environ.get("MAJOBS_TEST_DATABASE", "").replace(" ", "").lower()
+    chosen = [b for b in BACKENDS if b in raw.split(",")] if raw else list(BACKENDS)
+    if raw and not chosen:
+        raise pytest.UsageError(f"MAJOBS_TEST_DATABASE={raw!r}: use sqlite, postgresql or both")
+    return chosen
 
 
 def _libpq(url: URL) -> str:
@@ -47,25 +63,90 @@ def pg_server_url() -> URL:
     return url
 
 
+def _create_pg_database(server: URL) -> str:
+    import psycopg
+
+    name = f"majobs_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq(server), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def _drop_pg_database(server: URL, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_libpq(server), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module", params=[
-    "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+    pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
+    for b in selected_backends()])
 def db_url(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a fresh, empty database for this test module (no schema yet)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'majobs.db'}"
         return
-    import psycopg
-
     server: URL = request.getfixturevalue("pg_server_url")
-    name = f"majobs_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(server), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = _create_pg_database(server)
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        with psycopg.connect(_libpq(server), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_pg_database(server, name)
+
+
+@pytest.fixture(scope="session")
+def new_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[Callable[..., str]]:
+    """``new_database(backend=None)``: the URL of a fresh, empty database (no schema),
+    dropped at the end of the session; backend "sqlite" or "postgresql", default the
+    first of MAJOBS_TEST_DATABASE (SQLite when unset)."""
+    made: list[tuple[URL, str]] = []
+
+    def make(backend: str | None = None) -> str:
+        backend = backend or selected_backends()[0]
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'majobs.db'}"
+        if backend != "postgresql":
+            raise ValueError(f"backend must be sqlite or postgresql, got {backend!r}")
+        server: URL = request.getfixturevalue("pg_server_url")
+        made.append((server, _create_pg_database(server)))
+        return server.set(database=made[-1][1]).render_as_string(hide_password=False)
+
+    yield make
+    for server, name in made:
+        _drop_pg_database(server, name)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server for tests (MAJOBS_TEST_REDIS_URL, default 127.0.0.1:6379 db 0);
+    skips when unreachable, fails when CI=true. Keep to your own ``redis_prefix``."""
+    import redis
+
+    url = os.environ.get("MAJOBS_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        reason = f"Redis unreachable at {url}: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: the redis tests must run)", pytrace=False)
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    import redis
+
+    prefix = f"majobs-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    server = redis.Redis.from_url(redis_url)
+    keys = list(server.scan_iter(match=f"{prefix}:*", count=1000))
+    for i in range(0, len(keys), 500):
+        server.delete(*keys[i:i + 500])
 
 
 @pytest.fixture(scope="module")
