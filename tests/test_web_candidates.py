@@ -60,6 +60,7 @@ def _matched_ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<li class="match" data-posting="(\d+)"', html)]
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True, scope="module")  # no SQL
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"location": "99999"}, "location", "unknown ZIP code '99999'"),
     ({"location": "Atlantis, ZZ"}, "location", "unknown city"),

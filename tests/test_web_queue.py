@@ -116,7 +116,7 @@ def _matches(p: Posting, f: QueueFilters, source_ids: dict[int, int]) -> bool:
                  or f.text.lower() in (p.employer or "").lower()))
 
 
-@pytest.mark.parametrize("limit", [7, 50])
+@pytest.mark.parametrize("limit", [11, 60])
 def test_pages_hold_every_matching_posting_once_in_order(sessions: sessionmaker[Session],
                                                         limit: int) -> None:
     with sessions.begin() as session:
