@@ -70,3 +70,16 @@ def test_duplicate_name_is_refused(db: str) -> None:
         result = runner.invoke(app, ["users", "add", "ada", "--password-stdin", "--db", db],
                                input="long enough 1\n")
     assert result.exit_code == 2 and "already exists" in result.output
+
+
+def test_register_adds_serve_and_users_to_a_cli() -> None:
+    import typer
+
+    from majobs.web.cli import register
+
+    main = typer.Typer()
+    register(main)
+    help_text = runner.invoke(main, ["--help"]).output
+    assert "serve" in help_text and "users" in help_text
+    serve_help = runner.invoke(main, ["serve", "--help"]).output
+    assert "--host" in serve_help and "--port" in serve_help and "--db" in serve_help
