@@ -27,6 +27,7 @@ from majobs.scheduling.runtime import CrawlRequest, Runtime
 # Scrapy does on shutdown; otherwise SIGTERM is ignored and only SIGKILL ends it.
 CHILD = """
 import signal, sys, time
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})   # held until the run is open
 from majobs.db import runs
 from majobs.db.engine import make_engine, session_factory
 from majobs.db.models import Source
@@ -46,6 +47,7 @@ def closing(signum, frame):
     sys.exit(1)
 
 signal.signal(signal.SIGTERM, closing if mode == "graceful" else signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 print("crawling", flush=True)
 time.sleep(600)
 """
@@ -66,7 +68,7 @@ def db_engine(tmp_path: Path) -> Iterator[Engine]:
 def runtime(db_engine: Engine) -> Runtime:
     url = db_engine.url.render_as_string(hide_password=False)
     cfg = {**DEFAULTS, "schedule": {**DEFAULTS["schedule"], "crawl_timeout_seconds": LIMIT_S,
-                                    "stop_grace_seconds": 1}}
+                                    "stop_grace_seconds": 30}}
     return Runtime(url, db_engine, cfg)
 
 
@@ -83,6 +85,7 @@ def runs(engine: Engine) -> list[CrawlRun]:
 def test_hung_crawl_is_killed_at_the_time_limit(runtime: Runtime, db_engine: Engine,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     use_child(monkeypatch, runtime, "hung")
+    runtime.cfg["schedule"]["stop_grace_seconds"] = 1
     result = crawl_child.crawl_in_child(runtime, CrawlRequest(Path("s.yaml"), ["board"]))
     assert result.stopped == "stopped by the scheduler after its time limit of 5 s"
     assert result.killed and result.exit_code is None

@@ -7,6 +7,8 @@ interrupts the running job, and a second scheduler on the database is refused.""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -19,9 +21,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, select
 
 from majobs.config import DEFAULTS
-from majobs.db import schedule_store
+from majobs.db import runs, schedule_store
 from majobs.db.engine import session_factory
-from majobs.db.models import ScheduleEvent
+from majobs.db.models import CrawlRun, ScheduleEvent, Source
 from majobs.scheduling.jobs import job_specs
 from majobs.scheduling.lock import SchedulerBusy
 from majobs.scheduling.runtime import CrawlRequest, CrawlResult, Runtime
@@ -237,3 +239,25 @@ def test_second_scheduler_is_refused(db_engine: Engine, sources_file: Path,
         second._run()
         assert len(second.code) == 1 and isinstance(second.code[0], SchedulerBusy)
         assert "another scheduler owns this database" in str(second.code[0])
+
+
+def test_runs_of_ended_crawl_processes_are_closed_at_start_up(
+        db_engine: Engine, sources_file: Path, tmp_path: Path) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with session_factory(db_engine).begin() as s:
+        src = Source(name="board", kind="feed", config={})
+        s.add(src)
+        s.flush()
+        dead = runs.start_run(s, src.id)
+        live = runs.start_run(s, src.id)
+        s.get(CrawlRun, dead).pid = gone.pid                 # a crawl that died mid-run
+        s.add(CrawlRun(source_id=src.id, outcome="running", host="worker-2", pid=gone.pid))
+    with Service(runtime(db_engine, FakeCrawler(0), tmp_path, nightly="0 3 1 1 *"),
+                 sources_file):
+        wait_stored(db_engine)
+    with session_factory(db_engine).begin() as s:
+        got = {r.id: (r.outcome, r.error) for r in s.scalars(select(CrawlRun))}
+    assert got[dead] == ("failed", "the crawl process ended without closing this run")
+    assert got[live] == ("running", None)          # this test process: alive
+    assert [v for k, v in got.items() if k not in (dead, live)] == [("running", None)]

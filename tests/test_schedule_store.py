@@ -82,3 +82,26 @@ def test_runs_of_a_stopped_child_are_closed(db_sessions: sessionmaker[Session]) 
     assert got[hung] == ("failed", "time limit", True)
     assert got[stopped] == ("partial", "crawl stopped early (shutdown); time limit", True)
     assert got[other.id][0] == "running"       # another process's run is not touched
+
+
+def test_open_runs_and_failing_them(db_sessions: sessionmaker[Session]) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    with db_sessions.begin() as s:
+        src = Source(name="board", kind="feed", config={})
+        s.add(src)
+        s.flush()
+        a, b = runs.start_run(s, src.id), runs.start_run(s, src.id)
+        done = runs.start_run(s, src.id)
+        runs.finish_run(s, done, "partial", False, {}, "HTTP 503 on 1 request(s)")
+        s.add(CrawlRun(source_id=src.id, outcome="running", host="worker-2", pid=77))
+        host, pid = s.get(CrawlRun, a).host, s.get(CrawlRun, a).pid
+    with db_sessions.begin() as s:
+        assert sorted(schedule_store.open_runs_on_host(s, host)) == [(a, pid), (b, pid)]
+        assert schedule_store.close_runs_of_process(s, host, pid, since, "ended",
+                                                    only_open=True) == 2
+        assert schedule_store.open_runs_on_host(s, host) == []
+        assert schedule_store.fail_runs(s, [a, done], "again") == 0   # none still running
+    with db_sessions.begin() as s:
+        got = {r.id: (r.outcome, r.error) for r in s.scalars(select(CrawlRun))}
+    assert got[a] == got[b] == ("failed", "ended")
+    assert got[done] == ("partial", "HTTP 503 on 1 request(s)")     # only_open: untouched

@@ -136,16 +136,36 @@ def runs_of_process(session: Session, host: str, pid: int, since: datetime
 
 
 def close_runs_of_process(session: Session, host: str, pid: int, since: datetime, reason: str,
-                          now: datetime | None = None) -> int:
-    """After the scheduler stopped a crawl child: its runs still 'running' become failed,
-    and every unsuccessful run of it says why it stopped. The number of runs touched."""
+                          only_open: bool = False, now: datetime | None = None) -> int:
+    """After a crawl child ended: its runs still 'running' become failed with ``reason``;
+    unless ``only_open``, every other unsuccessful run of it also gets ``reason`` added
+    (the scheduler stopped the child). The number of runs touched."""
     now = now or utcnow()
-    runs = session.scalars(select(CrawlRun).where(
-        CrawlRun.host == host, CrawlRun.pid == pid, CrawlRun.started_at >= since,
-        CrawlRun.outcome != "success")).all()
+    cond = [CrawlRun.host == host, CrawlRun.pid == pid, CrawlRun.started_at >= since,
+            CrawlRun.outcome == "running" if only_open else CrawlRun.outcome != "success"]
+    runs = session.scalars(select(CrawlRun).where(*cond)).all()
     for run in runs:
         if run.outcome == "running":
             run.outcome, run.complete, run.finished_at = "failed", False, now
+        run.error = f"{run.error}; {reason}" if run.error else reason
+    session.flush()
+    return len(runs)
+
+
+def open_runs_on_host(session: Session, host: str) -> list[tuple[int, int | None]]:
+    """(run id, pid) of the runs this host still shows as running."""
+    return [(i, pid) for i, pid in session.execute(
+        select(CrawlRun.id, CrawlRun.pid).where(CrawlRun.host == host,
+                                                CrawlRun.outcome == "running"))]
+
+
+def fail_runs(session: Session, run_ids: list[int], reason: str,
+              now: datetime | None = None) -> int:
+    """Close these runs as failed (those still running), saying why."""
+    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids),
+                                                  CrawlRun.outcome == "running")).all()
+    for run in runs:
+        run.outcome, run.complete, run.finished_at = "failed", False, now or utcnow()
         run.error = f"{run.error}; {reason}" if run.error else reason
     session.flush()
     return len(runs)

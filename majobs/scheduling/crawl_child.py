@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime
 
 from majobs.db import schedule_store
 from majobs.db.engine import session_factory
@@ -77,16 +76,45 @@ def crawl_in_child(rt: Runtime, request: CrawlRequest) -> CrawlResult:
     # A session of its own: a Ctrl-C in the terminal reaches the scheduler, which decides.
     proc = subprocess.Popen(crawl_command(rt, request), start_new_session=True)
     log.info("crawl child %s started: %d source(s)", proc.pid, len(request.names))
+    if request.on_start is not None:
+        request.on_start(proc.pid)
     reason, killed = _wait(proc, rt, limit, grace)
     result = CrawlResult(exit_code=proc.returncode if proc.returncode >= 0 else None,
                          seconds=round(time.monotonic() - t0, 1), pid=proc.pid,
                          started_at=started, stopped=reason, killed=killed)
-    if reason is not None:
-        close_child_runs(rt, proc.pid, started, reason + (" (SIGKILL)" if killed else ""))
+    host = socket.gethostname()
+    with session_factory(rt.engine).begin() as session:
+        if reason is not None:
+            schedule_store.close_runs_of_process(
+                session, host, proc.pid, started, reason + (" (SIGKILL)" if killed else ""))
+        # A crawl stopped while its spiders were still opening can exit with runs open.
+        schedule_store.close_runs_of_process(
+            session, host, proc.pid, started, only_open=True,
+            reason=f"the crawl process ended (exit code {proc.returncode}) without closing "
+                   "this run")
     return result
 
 
-def close_child_runs(rt: Runtime, pid: int, since: datetime, reason: str) -> int:
+def pid_alive(pid: int) -> bool:
+    """A process with this pid exists on this host and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:    # someone else's process
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(") ", 1)[1][:1] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def close_dead_runs(rt: Runtime) -> int:
+    """Runs this host shows as running whose process is gone (a crawl child killed with
+    its scheduler, or a crawl stopped while opening): failed, with the reason."""
     with session_factory(rt.engine).begin() as session:
-        return schedule_store.close_runs_of_process(session, socket.gethostname(), pid,
-                                                    since, reason)
+        dead = [i for i, pid in schedule_store.open_runs_on_host(session, socket.gethostname())
+                if pid is not None and not pid_alive(pid)]
+        return schedule_store.fail_runs(session, dead, "the crawl process ended without "
+                                                       "closing this run") if dead else 0

@@ -65,8 +65,12 @@ def _crawl(rt: Runtime, run: PipelineRun, sources_file: Path, only: str | None) 
         return
     from majobs.scheduling.crawl_child import crawl_in_child
 
+    def started(pid: int) -> None:   # the history shows the crawl while it runs
+        run.steps["crawl"] = {"sources": len(names), "pid": pid, "running": True}
+        _save(rt, run)
+
     crawler = rt.crawler or crawl_in_child
-    result = crawler(rt, CrawlRequest(sources_file, names))
+    result = crawler(rt, CrawlRequest(sources_file, names, on_start=started))
     step: dict[str, Any] = {"sources": len(names), "exit_code": result.exit_code,
                             "seconds": result.seconds, "pid": result.pid}
     if result.pid is not None and result.started_at is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 class CrawlRequest:
     sources_file: Path
     names: list[str]             # sources to crawl (empty: none)
+    on_start: Callable[[int], None] | None = None    # called with the child's pid
 
 
 @dataclass

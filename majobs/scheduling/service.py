@@ -37,6 +37,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from majobs.db import schedule_store
 from majobs.db.engine import session_factory
 from majobs.db.types import utcnow
+from majobs.scheduling.crawl_child import close_dead_runs
 from majobs.scheduling.jobs import JobSpec, schedule_settings, sync_jobs
 from majobs.scheduling.lock import acquire_lock
 from majobs.scheduling.runtime import Runtime, set_runtime, slot_context
@@ -137,6 +138,9 @@ def serve(rt: Runtime, specs: list[JobSpec], stop: threading.Event,
         if stale:
             log.warning("%d run(s) left running by an earlier scheduler marked interrupted",
                         stale)
+        dead = close_dead_runs(rt)
+        if dead:
+            log.warning("%d crawl run(s) of ended crawl processes closed as failed", dead)
         scheduler = build_scheduler(rt, grace, tz)
         scheduler.add_listener(SkipRecorder(rt, grace),
                                EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
