@@ -168,6 +168,26 @@ def test_one_source_listing_two_near_identical_openings_keeps_both(
     assert third.posting_ids == [first.posting_ids[1]]
 
 
+def test_one_batch_of_openings_never_shares_one_earlier_copy(
+        db_sessions: sessionmaker[Session], make_item: MakeItem) -> None:
+    # An aggregator's copy of one shift arrives first; then the employer's board lists
+    # three near-identical shifts in one batch: one joins the copy, two stay openings.
+    days = make_item(1, title="Medical Assistant")
+
+    def shift(hours: str) -> str:
+        return re.sub(r"Schedule: [^.]*\.", f"Schedule: {hours}.", days.text)
+
+    copy = make_item(9, source="agg", url="https://agg.example/9", title="Medical Assistant",
+                     text="Apply today! " + days.text)
+    first = _upsert(db_sessions, "agg", [copy], T0)
+    shifts = [days, make_item(2, title="Medical Assistant", text=shift("evenings")),
+              make_item(3, title="Medical Assistant", text=shift("weekends"))]
+    second = _upsert(db_sessions, "clinic-a", shifts, T0 + timedelta(hours=1))
+    assert len(set(second.posting_ids)) == 3
+    assert second.posting_ids[0] == first.posting_ids[0]  # the most similar one joins
+    assert _count(db_sessions, Posting) == 3
+
+
 def test_different_openings_same_key_stay_apart(
         db_sessions: sessionmaker[Session], make_item: MakeItem) -> None:
     # same employer, title and place, two openings: shared boilerplate, other duties

@@ -63,13 +63,21 @@ def match_near_duplicates(session: Session, source_id: int, todo: list[Entry]) -
             .order_by(Posting.id))
         for key, pid, text in rows:
             candidates.setdefault(key, []).append((pid, text or ""))
-    for e in todo:  # the most similar candidate wins (two shifts differ in a sentence)
+    # One posting per item and one item per posting: this batch's items are one source's
+    # listings too, so two of them (two shifts) never join the same posting. The most
+    # similar pairs are matched first (two shifts differ in a sentence).
+    pairs = []
+    for n, e in enumerate(todo):
         text = e.values["description_text"]
-        scored = [(dedup.containment(text, other), -pid, pid)
-                  for pid, other in candidates.get(e.values["dedup_key"], ())]
-        best = max(scored, default=None)
-        if best is not None and best[0] >= dedup.SIMILAR_THRESHOLD:
-            e.posting_id = best[2]
+        for pid, other in candidates.get(e.values["dedup_key"], ()):
+            score = dedup.containment(text, other)
+            if score >= dedup.SIMILAR_THRESHOLD:
+                pairs.append((-score, pid, n))
+    taken: set[int] = set()
+    for _, pid, n in sorted(pairs):
+        if pid not in taken and todo[n].posting_id is None:
+            todo[n].posting_id = pid
+            taken.add(pid)
 
 
 def group_new(todo: list[Entry]) -> list[tuple[Entry, list[Entry]]]:
