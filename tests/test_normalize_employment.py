@@ -11,6 +11,7 @@ from majobs.normalize.employment import (
     EMPLOYMENT_TYPES,
     employment_type_from_text,
     parse_employment_type,
+    resolve_employment_type,
 )
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
@@ -87,3 +88,20 @@ def test_results_are_canonical_for_real_source_values() -> None:
     found.append(employment_type_from_text(msd["title"]))
     assert found == ["full_time"] * 8 + ["part_time", "full_time", "temporary"]
     assert set(found) <= set(EMPLOYMENT_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "text", "expected"),
+    [
+        ("Part time", "Medical Assistant - PRN", "", "per_diem"),          # Workday timeType
+        ("PartTime", "Medical Assistant", "This is a per diem role.", "per_diem"),  # Ashby
+        ("Part time", "Medical Assistant", "20 hours a week.", "part_time"),
+        ("FULL_TIME", "PRN Medical Assistant", "", "full_time"),           # the field wins
+        (None, "Medical Assistant (Part-Time)", "", "part_time"),
+        (None, "Medical Assistant", "Per Diem position, flexible shifts.", "per_diem"),
+        (None, "Medical Assistant", "", None),
+        (["CONTRACTOR"], "Medical Assistant - PRN", None, "contract"),
+    ],
+)
+def test_resolve_employment_type_refines_the_field_with_the_words(raw, title, text, expected):
+    assert resolve_employment_type(raw, title, text) == expected

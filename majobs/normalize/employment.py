@@ -103,3 +103,22 @@ def employment_type_from_text(text: object) -> str | None:
         if match and (earliest is None or match.start() < earliest[0]):
             earliest = (match.start(), kind)
     return earliest[1] if earliest else None
+
+
+def resolve_employment_type(raw: object, title: object = None, text: object = None,
+                            ) -> str | None:
+    """A posting's employment type from the source's field, refined by its own words.
+
+    The source's field wins, except that ATS enums have no per-diem value (Workday's
+    "Part time", Ashby's "PartTime"): a PRN job there says "PRN" or "per diem" only in its
+    title or text, and that finer word is kept. With no field, the title decides, then the
+    start of the text.
+    """
+    stated = parse_employment_type(raw)
+    head = text[:2000] if isinstance(text, str) else None
+    written = employment_type_from_text(title) or employment_type_from_text(head)
+    if stated is None:
+        return written
+    if stated == "part_time" and written == "per_diem":
+        return "per_diem"
+    return stated
