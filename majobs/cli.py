@@ -131,6 +131,8 @@ def demo(
 
 def _register_subapps() -> None:
     """Each part of majobs brings its own thin commands; this is the one place they meet."""
+    if any(group.name == "demoboard" for group in app.registered_groups):
+        return  # main() may run many times in one process (tests)
     from majobs.commands import worker
     from majobs.demoboard.cli import app as demoboard_app
     from majobs.matcher import commands as matcher_commands

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from majobs.db.engine import make_engine, session_factory
 from majobs.db.models import CrawlRun, Posting, Sighting
 from majobs.dedup import canonical_url
+from majobs.demoboard import DEMO_CREDENTIALS
 from majobs.demoboard.generator import generate_market
 from majobs.demoboard.server import DemoBoardServer
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 
 def majobs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
+    env = {**os.environ, **DEMO_CREDENTIALS, "COLUMNS": "200"}
     env.pop("MAJOBS_DATABASE_URL", None)
     return subprocess.run([sys.executable, "-m", "majobs.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
@@ -151,10 +152,12 @@ def test_recrawl_unchanged_then_changed(board):
         for sighting in s.scalars(select(Sighting)):
             keys.setdefault(sighting.posting_id, key_of.get(sighting.canonical_url))
     new = {keys[pid] for pid in final if pid not in before}
+    newly_expired = {pid for pid in before
+                     if final[pid][2] == "expired" and after[pid][2] != "expired"}
+    # expiry stamps updated_at too; an edit of an already-expired posting is an update
     updated = {keys[pid] for pid in before
-               if final[pid][0] != after[pid][0] and final[pid][2] == "active"}
-    expired = {keys[pid] for pid in before
-               if final[pid][2] == "expired" and after[pid][2] != "expired"}
+               if final[pid][0] != after[pid][0] and pid not in newly_expired}
+    expired = {keys[pid] for pid in newly_expired}
     assert new == set(changes.added)
     assert updated == set(changes.edited)
     assert expired == set(changes.removed)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from spider_harness import run_spiders
 
+from majobs.demoboard import DEMO_CREDENTIALS
 from majobs.demoboard.generator import generate_market
 from majobs.demoboard.server import DemoBoardServer
 
@@ -25,7 +26,10 @@ def demo() -> Iterator[dict[str, Any]]:
     try:
         base = f"http://127.0.0.1:{server.port}"
         sources = market.sources(base)
-        runs = run_spiders([(entry, {}) for entry in sources])
+        with pytest.MonkeyPatch.context() as env:      # USAJOBS, CareerOneStop keys
+            for name, value in DEMO_CREDENTIALS.items():
+                env.setenv(name, value)
+            runs = run_spiders([(entry, {}) for entry in sources])
         yield {"runs": runs, "truth": market.truth(base), "sources": sources,
                "statuses": dict(server.counts)}
     finally:
@@ -34,7 +38,8 @@ def demo() -> Iterator[dict[str, Any]]:
 
 def test_every_source_finishes_cleanly(demo: dict[str, Any]) -> None:
     kinds = {entry["kind"] for entry in demo["sources"]}
-    assert kinds == {"greenhouse", "lever", "jsonld", "feed"}
+    assert kinds == {"greenhouse", "lever", "jsonld", "feed", "ashby", "smartrecruiters",
+                     "workday", "usajobs", "careeronestop"}
     for name, run in demo["runs"].items():
         assert run.stats["finish_reason"] == "finished", name
         assert run.errors() == {}, name
@@ -55,6 +60,8 @@ def test_every_published_url_is_found(demo: dict[str, Any]) -> None:
 
 def test_core_fields_are_always_mapped(demo: dict[str, Any]) -> None:
     items = [item for run in demo["runs"].values() for item in run.items]
-    for key in ("title", "url", "employer", "description_html", "locations_raw",
+    for key in ("title", "url", "employer", "locations_raw",
                 "date_posted_raw", "external_id", "crawled_at"):
         assert all(item[key] not in (None, "", []) for item in items), key
+    # USAJOBS and CareerOneStop give plain text only
+    assert all(item.get("description_html") or item.get("description_text") for item in items)

@@ -6,12 +6,14 @@ Nothing to configure and no network: the board is generated and served on 127.0.
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from majobs.commands.crawl import crawl_command
+from majobs.demoboard import DEMO_CREDENTIALS
 from majobs.matcher.commands import match
 
 console = Console()
@@ -55,6 +57,9 @@ def demo_command(postings: int, db_url: str, seed: int) -> int:
     from majobs.demoboard.server import DemoBoardServer
 
     cfg = load_config()
+    # The board's USAJOBS and CareerOneStop stand-ins want (demo) API credentials, read
+    # from the environment as the real ones are.
+    os.environ.update({k: v for k, v in DEMO_CREDENTIALS.items() if k not in os.environ})
     # The board is local: no need to be gentle with it (real sources keep AutoThrottle).
     cfg["crawl"].update(autothrottle=False, concurrent_requests_per_domain=16)
     workdir = Path("majobs-demo")
