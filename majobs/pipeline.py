@@ -1,9 +1,15 @@
 """Scrapy item pipelines, in order: validate -> normalize -> classify -> tag -> dedup -> store.
 
 Each class holds one concern and is built by ``from_crawler``. The cleaning itself lives in
-pure functions (``majobs.normalize``, ``majobs.classify``, ``majobs.taxonomy``,
-``majobs.dedup``); SQL lives in ``majobs.db``. A dropped item is counted by reason in the
-crawl stats (``majobs/dropped/<reason>``) and ends up in the crawl run row.
+pure functions (``majobs.crawl.item_stages`` over ``majobs.normalize``, ``majobs.classify``,
+``majobs.taxonomy``, ``majobs.dedup``); SQL lives in ``majobs.db``. A dropped item is
+counted by reason in the crawl stats (``majobs/dropped/<reason>``) and ends up in the crawl
+run row.
+
+Normalize, classify and tag are most of a crawl's CPU: they run in worker processes
+(``majobs.crawl.workers``; setting ``MAJOBS_PIPELINE_WORKERS``, ``[crawl]
+pipeline_workers``: default one per core but one, 0 = in this process). Drops and stats
+stay here, in the crawl's process.
 """
 
 from __future__ import annotations
@@ -15,21 +21,16 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import is_asyncio_available
 
 from majobs import dedup
-from majobs.classify import classify
+from majobs.crawl import workers
 from majobs.crawl.errorlog import ErrorCollector
 from majobs.crawl.outcome import assess_run
 from majobs.db import store
 from majobs.db.engine import default_url, make_engine, session_factory
 from majobs.items import JobPostingItem
-from majobs.normalize.dates import parse_date, parse_datetime
-from majobs.normalize.employment import employment_type_from_text, parse_employment_type
-from majobs.normalize.html import clean_description, clean_text
-from majobs.normalize.location import parse_locations
-from majobs.normalize.pay import parse_pay
-from majobs.taxonomy import get_tagger
-from majobs.taxonomy.requirements import cert_requirements
+from majobs.normalize.html import clean_text
 
 ITEM_PIPELINES = {
     "majobs.pipeline.ValidatePipeline": 100,
@@ -39,8 +40,6 @@ ITEM_PIPELINES = {
     "majobs.pipeline.DedupPipeline": 500,
     "majobs.pipeline.StorePipeline": 600,
 }
-
-REMOTE_WORDS = ("remote", "telecommute", "work from home", "telehealth", "virtual")
 
 
 class _Stage:
@@ -75,64 +74,69 @@ class ValidatePipeline(_Stage):
         return item
 
 
-def _remote(raw: Any, locations: list, title: str) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and any(w in raw.lower() for w in REMOTE_WORDS):
-        return True
-    if locations and all(loc.remote for loc in locations):
-        return True
-    return "remote" in title.lower()
+def _stage_workers(crawler: Crawler) -> workers.StageWorkers | None:
+    """This process's worker pool, or None: stages in-process (setting 0, or nothing to
+    await a worker's answer on: a non-asyncio reactor, or none yet)."""
+    count = workers.worker_count(crawler.settings.get("MAJOBS_PIPELINE_WORKERS"))
+    if count == 0:
+        return None
+    try:
+        if not is_asyncio_available():
+            return None
+    except RuntimeError:  # no reactor installed and no running loop
+        return None
+    timeout = crawler.settings.getfloat("MAJOBS_PIPELINE_STAGE_TIMEOUT", workers.DEFAULT_TIMEOUT)
+    return workers.shared_pool(count, timeout)
 
 
-class NormalizePipeline(_Stage):
-    """Raw fields -> clean values: text, places, pay, dates, employment type, URLs, hash."""
+class _PureStage(_Stage):
+    """A stage whose work is a pure function of the item (``item_stages.STAGES[name]``),
+    run in a worker process when there is a pool; ``settle`` is the part that stays here."""
 
-    def process_item(self, item: JobPostingItem) -> JobPostingItem:
-        now = item.crawled_at or datetime.now(UTC)
-        item.employer = clean_text(item.employer)
-        item.safe_html, item.text = clean_description(item.description_html)
-        if not item.text and item.description_text:
-            item.safe_html, item.text = clean_description(item.description_text)
-        item.canonical_url = dedup.canonical_url(item.url)
-        item.urls = [item.canonical_url]
-        item.locations = parse_locations(list(item.locations_raw or []))
-        item.remote = _remote(item.remote_raw, item.locations, item.title or "")
-        item.employment_type = parse_employment_type(item.employment_type_raw) or (
-            employment_type_from_text(f"{item.title}\n{item.text[:2000]}")
-        )
-        item.pay = parse_pay(item.pay_raw, item.text)
-        item.date_posted = parse_date(item.date_posted_raw, now)
-        item.valid_through = parse_datetime(item.valid_through_raw, now)
-        item.content_hash = dedup.content_hash(item)
-        return item
-
-
-class ClassifyPipeline(_Stage):
-    """Is it really an MA job? Non-MA postings are kept, marked, for admins to review."""
-
-    def process_item(self, item: JobPostingItem) -> JobPostingItem:
-        verdict = classify(item.title, item.text, item.employer)
-        item.is_ma, item.ma_confidence, item.ma_rule = (
-            verdict.is_ma, verdict.confidence, verdict.rule)
-        if verdict.is_ma:
-            self.stats.inc_value("majobs/ma_items")
-        return item
-
-
-class TagPipeline(_Stage):
-    """Taxonomy tags and required/preferred certifications."""
+    name: str
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.tagger = get_tagger()
+        self.pool = _stage_workers(crawler)   # started now: it warms up while we download
 
-    def process_item(self, item: JobPostingItem) -> JobPostingItem:
-        item.tags = self.tagger.tag(f"{item.title}\n{item.text}")
-        req = cert_requirements(item.text)
-        item.required_certifications = list(req.required)
-        item.preferred_certifications = [c for c in req.preferred if c not in req.required]
+    async def process_item(self, item: JobPostingItem) -> JobPostingItem:
+        if self.pool is None:
+            item = workers.run_inline(self.name, item)
+        else:
+            try:
+                item = await self.pool.run(self.name, item)
+            except workers.StageTimeout as exc:
+                raise self.drop("stage_timeout", str(exc)) from None
+            finally:
+                if self.pool.broken is not None:  # each crawler's stats say it ran without
+                    self.stats.set_value("majobs/pipeline/pool_stopped", self.pool.broken)
+        self.settle(item)
         return item
+
+    def settle(self, item: JobPostingItem) -> None:
+        """Bookkeeping in the crawl's process once the stage has run."""
+
+
+class NormalizePipeline(_PureStage):
+    """Raw fields -> clean values: text, places, pay, dates, employment type, URLs, hash."""
+
+    name = "normalize"
+
+
+class ClassifyPipeline(_PureStage):
+    """Is it really an MA job? Non-MA postings are kept, marked, for admins to review."""
+
+    name = "classify"
+
+    def settle(self, item: JobPostingItem) -> None:
+        if item.is_ma:
+            self.stats.inc_value("majobs/ma_items")
+
+
+class TagPipeline(_PureStage):
+    """Taxonomy tags and required/preferred certifications."""
+
+    name = "tag"
 
 
 class DedupPipeline(_Stage):

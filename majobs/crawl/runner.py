@@ -7,14 +7,17 @@ runs each crawl in a child process (``majobs crawl`` itself).
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 
 from majobs.crawl.settings import crawl_settings
+from majobs.crawl.workers import shutdown_pool
 from majobs.db.engine import init_db
 from majobs.pipeline import ITEM_PIPELINES
 from majobs.sources import SourceConfig
@@ -42,9 +45,11 @@ def build_settings(db_url: str, config: dict[str, Any] | None = None) -> dict[st
     settings.setdefault("EXTENSIONS", {})
     settings["EXTENSIONS"]["majobs.crawl.errorlog.ErrorCollector"] = 0
     settings["MAJOBS_DATABASE_URL"] = db_url
-    batch = (config or {}).get("crawl", {}).get("batch_size")
-    if batch:
-        settings["MAJOBS_BATCH_SIZE"] = batch
+    crawl = (config or {}).get("crawl", {})
+    if crawl.get("batch_size"):
+        settings["MAJOBS_BATCH_SIZE"] = crawl["batch_size"]
+    if crawl.get("pipeline_workers") is not None:  # unset: one per core but one
+        settings["MAJOBS_PIPELINE_WORKERS"] = crawl["pipeline_workers"]
     return settings
 
 
@@ -75,7 +80,27 @@ def run_crawl(sources: list[SourceConfig], db_url: str, config: dict[str, Any] |
     init_db(db_url)
     settings = build_settings(db_url, config)
     settings["LOG_LEVEL"] = log_level
-    process = CrawlerProcess(settings, install_root_handler=True)
+    with crawl_gc():
+        return _run(settings, sources, db_url, on_progress)
+
+
+@contextmanager
+def crawl_gc() -> Iterator[None]:
+    """Rarer cyclic garbage collection while crawling. A crawl allocates millions of
+    short-lived objects over a heap of hundreds of crawlers: with CPython's default
+    thresholds, collections took ~3.5 s of the crawl process's 13 s of CPU for 1,000
+    postings (13 full ones); with these, ~1 s, at the same peak memory."""
+    before = gc.get_threshold()
+    gc.set_threshold(10_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _run(settings: dict[str, Any], sources: list[SourceConfig], db_url: str,
+         on_progress: ProgressFn | None) -> list[int]:
+    process = CrawlerProcess(settings)
     rows: list[tuple[Crawler, SourceProgress]] = []
     for source in sources:
         crawler = process.create_crawler(spider_for(source))
@@ -91,7 +116,10 @@ def run_crawl(sources: list[SourceConfig], db_url: str, config: dict[str, Any] |
 
         loop = task.LoopingCall(tick)
         loop.start(0.5, now=True)
-    process.start()
+    try:
+        process.start()
+    finally:
+        shutdown_pool()  # the reactor's shutdown did it already, unless start() failed
     _expire_past_deadlines(db_url)
     for crawler, row in rows:
         _snapshot(crawler, row)

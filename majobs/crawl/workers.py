@@ -1,0 +1,161 @@
+"""Worker processes for the pipeline's pure stages (normalize, classify, tag).
+
+A crawl runs in one reactor thread; these stages are most of its CPU. ``StageWorkers``
+sends each item to a process pool (``concurrent.futures``) and awaits the answer, so the
+reactor keeps downloading and storing while another core cleans text. One pool per
+process, shared by every crawler in it (a crawl of 300 sources is 300 crawlers), started
+on first use; each worker warms the tagger, ZIP index and date parser while the first
+requests are in flight. The pool shuts down when the reactor does, or by
+:func:`shutdown_pool`.
+
+When a worker dies (``BrokenProcessPool``: killed, out of memory, a crash in a C
+extension) the failure is logged once and the stages run in this process from then on,
+the item in hand included: the crawl neither hangs nor loses items. A stage that runs
+longer than ``timeout`` seconds in a worker is taken as stuck: the pool is stopped the
+same way and that item is given up (:class:`StageTimeout`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from majobs.items import JobPostingItem
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 120.0   # seconds one stage may take on one item before it counts as stuck
+
+
+class StageTimeout(Exception):
+    """A stage ran past the timeout in a worker; the pool was stopped."""
+
+
+def default_workers() -> int:
+    """One core for the reactor, the rest for the stages (at least one worker)."""
+    return max((os.cpu_count() or 1) - 1, 1)
+
+
+def worker_count(value: Any) -> int:
+    """The ``pipeline_workers`` setting -> a worker count; unset: :func:`default_workers`,
+    0: run the stages in-process (for debugging and profiling)."""
+    if value is None or value == "":
+        return default_workers()
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"pipeline_workers must be a whole number >= 0, not {value!r}") from None
+    if count < 0:
+        raise ValueError(f"pipeline_workers must be a whole number >= 0, not {value!r}")
+    return count
+
+
+def run_inline(stage: str, item: JobPostingItem) -> JobPostingItem:
+    # Imported on first use: with a pool, the crawl's process never loads the stages.
+    from majobs.crawl.item_stages import run_stage
+
+    return run_stage(stage, item)
+
+
+def _start_worker() -> None:
+    # Ctrl-C reaches the whole process group: the crawl's process decides, not the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from majobs.crawl.item_stages import warm_up
+
+    warm_up()
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class StageWorkers:
+    """A process pool that runs named stages on items; in-process once it has broken."""
+
+    def __init__(self, workers: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.workers = workers
+        self.timeout = timeout
+        self.broken: str | None = None   # why the pool stopped, once it has
+        # spawn: a fresh interpreter that imports only the stages (no Scrapy, no reactor
+        # state, no threads copied by fork).
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(
+            "spawn"), initializer=_start_worker)
+        self.started = [self._pool.submit(_ready) for _ in range(workers)]
+
+    async def run(self, stage: str, item: JobPostingItem) -> JobPostingItem:
+        """``stage`` applied to ``item``, in a worker while the pool works."""
+        if self.broken is not None:
+            return run_inline(stage, item)
+        try:
+            future = asyncio.wrap_future(self._pool.submit(run_inline, stage, item))
+            return await asyncio.wait_for(future, self.timeout)
+        except BrokenProcessPool as exc:
+            self.stop(f"a worker process died ({exc or type(exc).__name__})")
+            return run_inline(stage, item)
+        except TimeoutError:
+            self.stop(f"the {stage} stage ran over {self.timeout:g} s on one item")
+            raise StageTimeout(f"{stage} over {self.timeout:g} s") from None
+
+    def stop(self, reason: str) -> None:
+        """Give up on the pool: later items run in-process."""
+        if self.broken is None:
+            self.broken = reason
+            logger.error("pipeline worker pool stopped: %s; the stages run in the crawl's "
+                         "process from now on", reason)
+        self._terminate()
+
+    def _terminate(self) -> None:
+        # A stuck worker ignores shutdown(): end the processes themselves (the executor has
+        # no public handle on them before Python 3.14's terminate_workers). The executor then
+        # fails every queued item with BrokenProcessPool, and run() does them in-process;
+        # cancel_futures would make them CancelledError instead.
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.terminate()
+        self._pool.shutdown(wait=True)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+_POOL: StageWorkers | None = None
+
+
+def shared_pool(workers: int, timeout: float = DEFAULT_TIMEOUT) -> StageWorkers:
+    """This process's pool (created by the first caller; later calls share it)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = StageWorkers(workers, timeout)
+        _shutdown_with_reactor()
+    return _POOL
+
+
+def active_pool() -> StageWorkers | None:
+    return _POOL
+
+
+def shutdown_pool() -> None:
+    """Stop this process's pool, if any (idempotent; a later crawl starts a new one)."""
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown()
+
+
+def _shutdown_with_reactor() -> None:
+    from scrapy.utils.reactor import is_reactor_installed
+
+    if not is_reactor_installed():  # e.g. a test on a bare asyncio loop: it shuts down itself
+        return
+    from twisted.internet import reactor
+
+    # Every crawler has closed by the time the reactor shuts down (CrawlerProcess stops it
+    # after the last one), so no item is still in the pool.
+    reactor.addSystemEventTrigger("before", "shutdown", shutdown_pool)  # type: ignore[attr-defined]
