@@ -129,3 +129,24 @@ def test_cli_refuses_a_second_scheduler(migrated_engine: Engine, db_url: str,
     last = out.stderr.strip().splitlines()[-1]
     assert last.startswith("majobs: another scheduler owns this database")
     assert f"pid {os.getpid()}" in last
+
+
+def test_run_now_refused_while_a_scheduler_runs(migrated_engine: Engine, db_url: str,
+                                                tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - {name: metro-feed, kind: feed, "
+                       "url: 'http://127.0.0.1:9/feed.xml', schedule: '0 */6 * * *'}\n")
+    base = [sys.executable, "-m", "majobs.scheduling", "schedule", "--sources", str(sources),
+            "--db", db_url]
+    unknown = subprocess.run([*base, "--run-now", "nosuch"], capture_output=True, text=True,
+                             timeout=120, cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert "no job named 'nosuch' (jobs: nightly, source:metro-feed)" in unknown.stderr
+    lock = acquire_lock(db_url)
+    try:
+        busy = subprocess.run([*base, "--run-now", "metro-feed"], capture_output=True,
+                              text=True, timeout=120, cwd=tmp_path)
+    finally:
+        lock.release()
+    assert busy.returncode == 1
+    assert "stop it to run source:metro-feed by hand" in busy.stderr

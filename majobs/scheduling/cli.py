@@ -69,10 +69,14 @@ def run_now(rt: Any, spec: Any) -> int:
     runs: it owns the jobs). 0 when the run succeeded, else 1."""
     from apscheduler.util import ref_to_obj
 
-    from majobs.scheduling.lock import acquire_lock
+    from majobs.scheduling.lock import SchedulerBusy, acquire_lock
     from majobs.scheduling.runtime import set_runtime
 
-    lock = acquire_lock(rt.db_url)
+    try:
+        lock = acquire_lock(rt.db_url)
+    except SchedulerBusy as exc:
+        raise SchedulerBusy(f"{exc}: it runs the jobs on this database; stop it to run "
+                            f"{spec.id} by hand") from None
     set_runtime(rt)
     try:
         status = ref_to_obj(spec.func)(**spec.kwargs)
@@ -114,6 +118,9 @@ def schedule(
 
     if sum((list_, run_now_job is not None, history)) > 1:
         raise InputError(None, "schedule", "give at most one of --list, --run-now, --history")
+    level = logging.getLevelName(log_level.upper())
+    if not isinstance(level, int):
+        raise InputError(None, "--log-level", f"unknown level {log_level!r}")
     config_file = str(config or "majobs.toml")
     with open_runtime(config, db) as rt:
         if history:
@@ -131,7 +138,7 @@ def schedule(
             tz = specs[0].trigger.timezone if specs else get_localzone()
             Console().print(tables.jobs_table(specs, stored, last, tz, utcnow()))
             return
-        logging.basicConfig(level=log_level.upper(),
+        logging.basicConfig(level=level,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
         stop = threading.Event()
