@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +81,8 @@ def run_majobs(*args: str, cwd: Path, settings: dict[str, Any] | None = None,
     """``majobs ARGS`` in a child (this file as the entry point); its peak RSS from wait4."""
     env = {**os.environ, "COLUMNS": "250", SETTINGS_ENV: json.dumps(settings or {})}
     env.pop("MAJOBS_DATABASE_URL", None)
-    out, err = cwd / "child.out", cwd / "child.err"
     start = time.monotonic()
-    with out.open("wb") as o, err.open("wb") as e:
+    with tempfile.TemporaryFile() as o, tempfile.TemporaryFile() as e:
         child = subprocess.Popen([sys.executable, __file__, *args], cwd=cwd, env=env,
                                  stdout=o, stderr=e)
         deadline = start + timeout
@@ -95,13 +95,69 @@ def run_majobs(*args: str, cwd: Path, settings: dict[str, Any] | None = None,
                 pid, status, usage = os.wait4(child.pid, 0)
                 break
             time.sleep(0.05)
-    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return Finished(child.returncode, out.read_text("utf-8", "replace"),
-                    err.read_text("utf-8", "replace"), time.monotonic() - start,
-                    usage.ru_maxrss / 1024)
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        o.seek(0)
+        e.seek(0)
+        return Finished(child.returncode, o.read().decode("utf-8", "replace"),
+                        e.read().decode("utf-8", "replace"), time.monotonic() - start,
+                        usage.ru_maxrss / 1024)
+
+
+def run_majobs_each(commands: list[tuple[list[str], Path]], timeout: float = 240
+                    ) -> list[Finished]:
+    """Several ``majobs`` commands, each in a process of its own, forked from one child
+    that imported majobs once (a start-up costs seconds; these commands need fresh
+    processes, not fresh imports). Each is (arguments, working directory)."""
+    with tempfile.TemporaryDirectory(prefix="majobs-each-") as tmp:
+        jobs = Path(tmp, "jobs.json")
+        jobs.write_text(json.dumps([[args, str(cwd)] for args, cwd in commands]))
+        env = {**os.environ, "COLUMNS": "250"}
+        env.pop("MAJOBS_DATABASE_URL", None)
+        subprocess.run([sys.executable, __file__, "--each", str(jobs)], env=env, check=True,
+                       timeout=timeout)
+        return [Finished(**r) for r in json.loads(Path(tmp, "results.json").read_text())]
+
+
+def _each(jobs: Path) -> None:
+    # Everything cli.main() imports, imported once before forking.
+    import majobs.cli
+    import majobs.commands.crawl
+    import majobs.matcher.commands
+    import majobs.web.cli
+
+    results = []
+    for n, (args, cwd) in enumerate(json.loads(jobs.read_text())):
+        out, err = jobs.with_name(f"{n}.out"), jobs.with_name(f"{n}.err")
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:                      # the child: the real CLI, on its own streams
+            code = 70
+            try:
+                os.chdir(cwd)
+                for fd, path in ((1, out), (2, err)):
+                    os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+                sys.argv = ["majobs", *args]
+                majobs.cli.main()
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status, usage = os.wait4(pid, 0)
+        results.append({"returncode": os.waitstatus_to_exitcode(status),
+                        "stdout": out.read_text("utf-8", "replace"),
+                        "stderr": err.read_text("utf-8", "replace"),
+                        "seconds": time.monotonic() - start,
+                        "max_rss_mib": usage.ru_maxrss / 1024})
+    jobs.with_name("results.json").write_text(json.dumps(results))
 
 
 def _main() -> None:
+    if sys.argv[1:2] == ["--each"]:
+        _each(Path(sys.argv[2]))
+        return
     from majobs.cli import main
     from majobs.crawl import settings
 

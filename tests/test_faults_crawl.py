@@ -124,7 +124,9 @@ SERVER_ROWS = {
     "redirect-to-metadata-ip": "local_address_refused",
     "redirect-to-private-name": "local_address_refused",
 }
-BOARDS = {"b1": 21, "b2": 22, "b3": 23, "b4": 24, "b5": 33, "b6": 34, "feeds": 32,
+POSTINGS = 25                   # per board: a few sources, a few postings each
+BOARDS = {"b1": 21, "b2": 22, "b3": 23, "b4": 24, "b5": 33, "b6": 34, "b7": 36, "b8": 37,
+          "feeds": 32,
           "pub": 25, "pub2": 35, "robots-disallow-all": 26, "robots-503": 27,
           "robots-never-answers": 28, "connection-refused": 29, "crawl-delay": 30, "loop": 31}
 
@@ -175,7 +177,7 @@ def public(target: Target) -> Target:
 
 def allocate(servers: dict[str, DemoBoardServer]) -> tuple[dict[str, Target], list[Target]]:
     """Each row gets a source of its own; what is left stays healthy."""
-    boards = ("b1", "b2", "b3", "b4", "b5", "b6", "feeds")
+    boards = ("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "feeds")
     pool = [t for b in boards for t in candidates(b, servers[b])]
     rows: dict[str, Target] = {}
     for row in sorted(ROWS, key=lambda r: (len(r.kinds), r.part == "all")):  # narrow first
@@ -228,7 +230,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Any:
     secret = work / "secret.txt"
     secret.write_text(SECRET)
     db = f"sqlite:///{work / 'faults.db'}"
-    servers = {name: DemoBoardServer(generate_market(postings=40, seed=seed),
+    servers = {name: DemoBoardServer(generate_market(postings=POSTINGS, seed=seed),
                                      host="127.0.0.3" if name == "loop" else "127.0.0.1")
                for name, seed in BOARDS.items()}
     for server in servers.values():
