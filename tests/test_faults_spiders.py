@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -126,6 +127,27 @@ def test_robots_txt_4xx_means_no_rules(polite: dict[str, Any], status: int) -> N
     run = polite["runs"][f"robots-{status}"]
     assert [i["title"] for i in run.items] == [f"MA robots {status}"]
     assert run.stat("robotstxt/forbidden") == 0 and judge(run).complete
+
+
+def test_a_robots_txt_that_never_answers_frees_its_requests_in_bounded_time() -> None:
+    """The robots.txt wait has a watchdog: requests never wait on it forever."""
+    with LocalServer() as srv:
+        srv.route("/jobs/", ld_page("MA never fetched"), content_type=HTML)
+        srv.route("/robots.txt", b"", content_type="text/plain")
+        stuck = threading.Event()
+        srv.find = lambda path, find=srv.find: (stuck.wait(8), find(path))[1] if (
+            path == "/robots.txt") else find(path)
+        started = time.monotonic()
+        runs = run_spiders([({"name": "stuck", "kind": "jsonld", "allow_local": True,
+                              "start_urls": [srv.url("/jobs/")]}, {})],
+                           settings={"MAJOBS_ROBOTS_MAX_WAIT": 1, "DOWNLOAD_TIMEOUT": 5,
+                                     "RETRY_TIMES": 0})
+        stuck.set()
+    run = runs["stuck"]
+    assert time.monotonic() - started < 60
+    assert run.items == [] and run.errors() == {"robots_unavailable": 1}
+    assert "unavailable (no answer within 1 s)" in run.log
+    assert srv.paths() == ["/robots.txt"]                # the page itself was never asked
 
 
 # --- content: charsets, wrong types, schemes -----------------------------------------------

@@ -35,6 +35,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 DEFAULT_RETRY_AFTER_MAX = 120.0
@@ -116,8 +117,8 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
                              meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
             watchdog = call_later(self.max_wait, self._give_up, netloc)
             fetch = deferred_from_coro(self._fetch(robots, netloc, request, watchdog))
-            self._fetches.add(fetch)
-            fetch.addBoth(lambda _: self._fetches.discard(fetch))
+            self._fetches.add(fetch)            # held until done (not garbage-collected)
+            fetch.addBoth(self._forget, fetch)
         parser = self._parsers[netloc]
         if isinstance(parser, Deferred):
             return await maybe_deferred_to_future(parser)
@@ -149,6 +150,12 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             watchdog.cancel()
             self._stats.inc_value("robotstxt/request_count")
 
+    def _forget(self, result: Any, fetch: Deferred[None]) -> None:
+        self._fetches.discard(fetch)
+        if isinstance(result, Failure):   # a bug here: the watchdog still frees the requests
+            logger.error("robots.txt fetch failed: %s", result.getErrorMessage(),
+                         extra={"spider": self.crawler.spider})
+
     def _parser(self, body: bytes) -> RobotParser:
         return build_from_crawler(self._parserimpl, self.crawler, body)
 
@@ -160,14 +167,15 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
 
     def _unavailable(self, netloc: str, why: str) -> None:
         """RFC 9309 2.3.1.4: an unreachable robots.txt means complete disallow."""
+        if not isinstance(self._parsers.get(netloc), Deferred):
+            return                        # the watchdog already gave up on it: said once
         self._stats.inc_value("majobs/errors/robots_unavailable")
         logger.error("robots.txt of %s unavailable (%s): nothing crawled there (RFC 9309)",
                      netloc, why, extra={"spider": self.crawler.spider})
         self._settle(netloc, self._parser(DISALLOW_ALL))
 
     def _give_up(self, netloc: str) -> None:
-        if isinstance(self._parsers.get(netloc), Deferred):
-            self._unavailable(netloc, f"no answer within {self.max_wait:.0f} s")
+        self._unavailable(netloc, f"no answer within {self.max_wait:.0f} s")
 
     def _crawl_delay(self, parser: RobotParser, request: Request) -> None:
         agent = self._robotstxt_useragent or request.headers.get(
