@@ -40,7 +40,6 @@ from twisted.python.failure import Failure
 logger = logging.getLogger(__name__)
 DEFAULT_RETRY_AFTER_MAX = 120.0
 DEFAULT_CRAWL_DELAY_MAX = 30.0
-DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 SECONDS = re.compile(r"\d{1,9}(?:\.\d+)?")
 
 
@@ -91,6 +90,23 @@ class RetryAfterMiddleware(RetryMiddleware):
                         response.status, wait, extra={"spider": self.crawler.spider})
             await sleep(wait)
         return result
+
+
+class UnavailableRobots(RobotParser):
+    """Rules of a robots.txt that could not be read: nothing is allowed."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> UnavailableRobots:
+        return cls("unreadable")
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
+        return False
+
+    def crawl_delay(self, user_agent: str | bytes) -> float | None:
+        return None
 
 
 class RobotsPolicyMiddleware(RobotsTxtMiddleware):
@@ -172,7 +188,13 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         self._stats.inc_value("majobs/errors/robots_unavailable")
         logger.error("robots.txt of %s unavailable (%s): nothing crawled there (RFC 9309)",
                      netloc, why, extra={"spider": self.crawler.spider})
-        self._settle(netloc, self._parser(DISALLOW_ALL))
+        self._settle(netloc, UnavailableRobots(why))
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if isinstance(rp, UnavailableRobots):      # not "disallowed": said as unavailable
+            self._stats.inc_value("majobs/robots/not_fetched")
+            raise IgnoreRequest(f"robots.txt unavailable ({rp.why})")
+        super().process_request_2(rp, request)
 
     def _give_up(self, netloc: str) -> None:
         self._unavailable(netloc, f"no answer within {self.max_wait:.0f} s")
