@@ -5,8 +5,9 @@ crawler at the machine it runs on or at the local network. Only sources marked
 ``allow_local: true`` (the demo board, tests) may go there (DESIGN.md). Redirects pass
 through downloader middlewares again, so they are checked too.
 
-Limit: host *names* are not resolved here (that would block the reactor), so a public
-name that resolves to a private address is not caught.
+Host *names* are not resolved here (that would block the reactor): the address a name
+resolves to is checked at connect time by ``majobs.crawl.safety.GuardedHTTPDownloadHandler``,
+for the first request and every redirect alike.
 """
 
 from __future__ import annotations
