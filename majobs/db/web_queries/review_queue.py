@@ -12,7 +12,6 @@ the page (``benchmarks/web_queue.py`` measures both).
 from __future__ import annotations
 
 import base64
-import heapq
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from majobs.db.models import POSTING_STATUSES, Posting, Sighting, Source
@@ -150,7 +149,7 @@ def _uncertain(session: Session, f: QueueFilters, state: dict[str, Any], n: int
     """The next ``n`` rows, each with its stream ("up", "down", "none")."""
     common = _common(f)
     conf, pid = Posting.ma_confidence, Posting.id
-    streams: list[list[tuple[tuple[float, int, int], str, Any]]] = []
+    parts: list[Select[Any]] = []
     for status, is_ma in _pairs(f):
         base = [Posting.status == status, Posting.is_ma == is_ma, *common]
         up = [conf >= 0.5]
@@ -164,12 +163,29 @@ def _uncertain(session: Session, f: QueueFilters, state: dict[str, Any], n: int
         plans = [("up", up, (conf.asc(), pid.asc())), ("down", down, (conf.desc(), pid.desc()))]
         if f.confidence_min is None and f.confidence_max is None:
             nulls = [conf.is_(None)] + ([pid > state["none"]] if state.get("none") else [])
-            plans.append(("none", nulls, (pid.asc(),)))
-        for side, where, order in plans:
-            rows = session.execute(select(*QUEUE_COLUMNS).where(*base, *where)
-                                   .order_by(*order).limit(n)).all()
-            streams.append([(_key(side, r.ma_confidence, r.id), side, r) for r in rows])
-    return [(side, r) for _, side, r in _take(heapq.merge(*streams, key=lambda t: t[0]), n)]
+            # "ORDER BY ma_confidence, id" (all NULL here) lets the planner see that the
+            # (status, is_ma, ma_confidence) index serves it; "ORDER BY id" alone made
+            # PostgreSQL walk the primary key through every row when there are no NULLs.
+            plans.append(("none", nulls, (conf.asc(), pid.asc())))
+        parts += [_stream(side, [*base, *where], order, n) for side, where, order in plans]
+    rows = _read_streams(session, parts)
+    rows.sort(key=lambda r: _key(r.side, r.ma_confidence, r.id))
+    return [(r.side, r) for r in rows[:n]]
+
+
+def _stream(side: str, where: list[ColumnElement[bool]], order: tuple[Any, ...],
+            n: int) -> Select[Any]:
+    """One index-ordered stream, tagged with its name (a constant, never user text)."""
+    return select(*QUEUE_COLUMNS, literal_column(f"'{side}'").label("side")).where(
+        *where).order_by(*order).limit(n)
+
+
+def _read_streams(session: Session, parts: list[Select[Any]]) -> list[Any]:
+    """Every stream in one round trip: UNION ALL of the limited, ordered sub-selects."""
+    if len(parts) == 1:
+        return list(session.execute(parts[0]).all())
+    subs = [select(part.subquery()) for part in parts]
+    return list(session.execute(union_all(*subs)).all())
 
 
 def _advance(state: dict[str, Any], taken: Sequence[tuple[str, Any]]) -> dict[str, Any]:
@@ -198,12 +214,12 @@ def _newest(session: Session, f: QueueFilters, state: dict[str, Any], n: int
         ts, i = state["newest"]
         when = _parse_when(ts)
         after = [seen <= when, or_(seen < when, pid < i)]
-    streams = []
-    for status in {s for s, _ in _pairs(f)}:
-        stmt = select(*QUEUE_COLUMNS).where(Posting.status == status, *common, *after)
-        rows = session.execute(stmt.order_by(seen.desc(), pid.desc()).limit(n)).all()
-        streams.append([((-r.last_seen.timestamp(), -r.id), r) for r in rows])
-    return [("newest", r) for _, r in _take(heapq.merge(*streams, key=lambda t: t[0]), n)]
+    parts = [_stream("newest", [Posting.status == status, *common, *after],
+                     (seen.desc(), pid.desc()), n)
+             for status in sorted({s for s, _ in _pairs(f)})]
+    rows = _read_streams(session, parts)
+    rows.sort(key=lambda r: (-r.last_seen.timestamp(), -r.id))
+    return [("newest", r) for r in rows[:n]]
 
 
 def _parse_when(value: Any) -> datetime | None:
@@ -216,13 +232,6 @@ def _parse_when(value: Any) -> datetime | None:
 
 # --- helpers ------------------------------------------------------------------------------
 
-def _take(items: Iterable[Any], n: int) -> Iterable[Any]:
-    for i, item in enumerate(items):
-        if i >= n:
-            return
-        yield item
-
-
 def with_sources(session: Session, rows: Sequence[Any]) -> list[QueueRow]:
     """Rows of ``QUEUE_COLUMNS`` as QueueRows with the names of their sources."""
     ids = [r.id for r in rows]
@@ -233,7 +242,8 @@ def with_sources(session: Session, rows: Sequence[Any]) -> list[QueueRow]:
         for posting_id, name in session.execute(stmt):
             if name not in names[posting_id]:
                 names[posting_id].append(name)
-    return [QueueRow(**{k: getattr(r, k) for k in r._fields}, sources=tuple(names[r.id]))
+    fields = [c.key for c in QUEUE_COLUMNS]
+    return [QueueRow(**{k: getattr(r, k) for k in fields}, sources=tuple(names[r.id]))
             for r in rows]
 
 
