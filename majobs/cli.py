@@ -136,12 +136,14 @@ def _register_subapps() -> None:
     from majobs.commands import worker
     from majobs.demoboard.cli import app as demoboard_app
     from majobs.matcher import commands as matcher_commands
+    from majobs.scheduling.cli import register as register_scheduling
     from majobs.web import cli as web_cli
 
     app.add_typer(demoboard_app, name="demoboard", help="The bundled demo job board.")
     matcher_commands.register(app)
     web_cli.register(app)
     worker.register(app)
+    register_scheduling(app)
 
 
 def main() -> None:
