@@ -36,8 +36,11 @@ def _fail(exc: InputError) -> typer.Exit:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    host: Annotated[str | None, typer.Option(
+        help="Address to listen on (default: [web] host in majobs.toml, else 127.0.0.1).")]
+    = None,
+    port: Annotated[int | None, typer.Option(
+        help="Port to listen on (default: [web] port, else 8000).")] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the web UI (review, sources, candidates, market) until Ctrl-C."""

@@ -59,12 +59,6 @@ def run_majobs(*args: str, stdin: str | None = None, env: dict[str, str] | None 
                           capture_output=True, env=env, cwd=cwd, timeout=300)
 
 
-def run_web_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "majobs.web.cli", *args], input=stdin,
-                          text=True, capture_output=True, env=env, cwd=cwd, timeout=120)
-
-
 def add_xss_posting(db_url: str) -> int:
     """A posting stored with raw script payloads, as a careless writer could leave it:
     the page must sanitize again at render time."""

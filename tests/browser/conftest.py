@@ -27,7 +27,6 @@ from browser_support import (
     need_chromium,
     new_page,
     run_majobs,
-    run_web_cli,
     wait_for,
 )
 
@@ -51,14 +50,14 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
                         env=env, cwd=work)
     assert crawl.returncode in (0, 1), crawl.stderr[-3000:]
     for (name, password), role in ((ADMIN, "admin"), (STAFF, "staff")):
-        made = run_web_cli("users", "add", name, "--role", role, "--password-stdin", "--db", db_url,
+        made = run_majobs("users", "add", name, "--role", role, "--password-stdin", "--db", db_url,
                     stdin=password + "\n", env=env, cwd=work)
         assert made.returncode == 0, made.stderr
     xss = add_xss_posting(db_url)
     port = free_port()
     log = (work / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "majobs.web.cli", "serve", "--host", "127.0.0.1", "--port",
+        [sys.executable, "-m", "majobs.cli", "serve", "--host", "127.0.0.1", "--port",
          str(port), "--db", db_url], env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
