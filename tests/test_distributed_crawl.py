@@ -5,8 +5,10 @@ crawl of the same board. The helpers also serve ``test_distributed_e2e.py``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -148,17 +150,30 @@ def seed(board: Board, db: str, env: dict[str, str]) -> str:
 
 def start_worker(board: Board, crawl_id: str, db: str, env: dict[str, str],
                  *extra: str) -> subprocess.Popen[str]:
+    """A worker in a process group of its own (with its pipeline's pool processes)."""
     return subprocess.Popen(majobs_cmd("worker", "--crawl", crawl_id, "--db", db, *extra),
                             cwd=board.work, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def finish(workers: list[subprocess.Popen[str]], timeout: float = 600) -> list[str]:
+def kill(worker: subprocess.Popen[str]) -> None:
+    """SIGKILL to the worker and every process it started."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.communicate(timeout=60)
+
+
+def finish(workers: list[subprocess.Popen[str]], timeout: float = 900) -> list[str]:
     """Wait for the workers; their stderr tails when one did not exit 0."""
     deadline = time.monotonic() + timeout
     failures = []
     for proc in workers:
-        _, err = proc.communicate(timeout=max(deadline - time.monotonic(), 1))
+        try:
+            _, err = proc.communicate(timeout=max(deadline - time.monotonic(), 1))
+        except subprocess.TimeoutExpired:
+            kill(proc)
+            failures.append(f"worker {proc.pid} still running after {timeout} s")
+            continue
         if proc.returncode != 0:
             failures.append(f"worker exited {proc.returncode}: {err[-2000:]}")
     return failures

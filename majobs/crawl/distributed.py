@@ -39,7 +39,8 @@ from majobs.crawl.redis_keys import (
 )
 from majobs.crawl.redis_queue import LeasedPriorityQueue
 from majobs.crawl.redis_scheduler import summed_stats
-from majobs.crawl.runner import build_settings
+from majobs.crawl.runner import build_settings, crawl_gc
+from majobs.crawl.workers import shutdown_pool
 from majobs.db import store
 from majobs.db.engine import init_db, normalize_url, session_factory
 from majobs.errors import InputError, MajobsError
@@ -226,8 +227,12 @@ def work_crawl(crawl_id: str, db_url: str, redis_url: str, prefix: str = "majobs
     server.sadd(keys.workers, worker_id)
     beat = task.LoopingCall(heartbeat)
     beat.start(max(lease_timeout / 3, 0.2), now=True)
-    process.start()
-    server.delete(keys.worker(worker_id))
+    try:
+        with crawl_gc():
+            process.start()
+    finally:
+        shutdown_pool()  # the reactor's shutdown did it already, unless start() failed
+        server.delete(keys.worker(worker_id))
     return len(todo)
 
 
