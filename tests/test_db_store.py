@@ -48,7 +48,12 @@ def test_ensure_source_inserts_then_updates(db_sessions: sessionmaker[Session]) 
     assert first == again != other
     with db_sessions.begin() as session:
         src = session.scalars(select(Source).where(Source.name == "s1")).one()
-        assert (src.config["board"], src.enabled) == ("b", False)
+        # the file's enabled is config; Source.enabled is the admins' switch
+        assert (src.config["board"], src.config["enabled"], src.enabled) == ("b", False, True)
+        src.enabled = False  # an admin switches it off in the web UI ...
+    with db_sessions.begin() as session:  # ... and the next crawl keeps that
+        store.ensure_source(session, SourceConfig(name="s1", kind="lever", board="c"))
+        assert store.disabled_sources(session, ["s1", "s2", "nope"]) == {"s1"}
 
 
 def test_new_updated_unchanged_counts(db_sessions: sessionmaker[Session],

@@ -63,6 +63,12 @@ def crawl_command(path: Path, names: list[str], db_url: str, cfg: dict[str, Any]
     from majobs.db.reports import runs_by_id
 
     sources = select_sources(path, names)
+    from majobs.db.reports import disabled_sources
+
+    off = disabled_sources(db_url, [s.name for s in sources])
+    if off:
+        console.print(f"skipped (switched off in the web UI): {', '.join(sorted(off))}")
+        sources = [s for s in sources if s.name not in off]
     if not sources:
         console.print("no enabled sources to crawl")
         return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from majobs.db import queries, runs
+from majobs.db import queries, runs, store
 from majobs.db.engine import make_engine, session_factory
 
 
@@ -31,3 +31,11 @@ def source_health(db_url: str) -> list[dict[str, Any]]:
 
 def posting_counts(db_url: str) -> dict[str, int]:
     return _read(db_url, queries.posting_counts)
+
+
+def disabled_sources(db_url: str, names: list[str]) -> set[str]:
+    """Sources an admin switched off in the web UI (none when the database is new)."""
+    from majobs.db.engine import init_db
+
+    init_db(db_url)  # the crawl creates or upgrades the schema anyway
+    return _read(db_url, store.disabled_sources, names)

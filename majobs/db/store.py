@@ -32,7 +32,7 @@ from majobs.items import JobPostingItem
 from majobs.sources import SourceConfig
 
 __all__ = [  # the store's whole surface: callers need no other db module
-    "UpsertResult", "chunks", "ensure_source", "expire_missing",
+    "UpsertResult", "chunks", "disabled_sources", "ensure_source", "expire_missing",
     "expire_past_valid_through", "export_postings", "finish_run", "posting_counts",
     "run_history", "source_health", "start_run", "upsert_postings",
 ]
@@ -49,15 +49,24 @@ class UpsertResult:
 
 
 def ensure_source(session: Session, cfg: SourceConfig) -> int:
-    """Insert or update the source row named ``cfg.name``; returns its id."""
+    """Insert or update the source row named ``cfg.name``; returns its id.
+
+    ``Source.enabled`` is the admins' switch (web UI), not the sources file's
+    ``enabled``: a crawl never overwrites it."""
     ins = dialect_insert(session, Source)
     stmt = ins.values(name=cfg.name, kind=cfg.kind, config=cfg.as_dict(),
-                      enabled=cfg.enabled, created_at=utcnow()).on_conflict_do_update(
+                      enabled=True, created_at=utcnow()).on_conflict_do_update(
         index_elements=[Source.name],
-        set_={"kind": ins.excluded.kind, "config": ins.excluded.config,
-              "enabled": ins.excluded.enabled},
+        set_={"kind": ins.excluded.kind, "config": ins.excluded.config},
     ).returning(Source.id)
     return int(session.execute(stmt).scalar_one())
+
+
+def disabled_sources(session: Session, names: Sequence[str]) -> set[str]:
+    """Which of ``names`` an admin has switched off."""
+    rows = session.scalars(select(Source.name).where(
+        Source.name.in_(list(names)), Source.enabled.is_(False)))
+    return set(rows)
 
 
 # ---------------------------------------------------------------------------------------
