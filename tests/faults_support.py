@@ -1,5 +1,6 @@
-"""Support for the fault-matrix tests: a resolver of the tests' own, and the real ``majobs``
-CLI run in a child process with test-only Scrapy settings, its peak memory measured.
+"""Support for the fault-matrix tests: a resolver of the tests' own, demo-board sources to
+break, and the real ``majobs`` CLI in child processes with test-only Scrapy settings, its
+peak memory measured.
 
 Run as a script (``python tests/faults_support.py crawl ...``) it is that child: it adds
 the JSON object in ``$MAJOBS_TEST_SCRAPY_SETTINGS`` to majobs' crawl settings, then runs
@@ -18,13 +19,19 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IHostnameResolver, IHostResolution
 from zope.interface import implementer
 
+if TYPE_CHECKING:
+    from majobs.demoboard.server import DemoBoardServer
+
 SETTINGS_ENV = "MAJOBS_TEST_SCRAPY_SETTINGS"
+SIMPLE = ("greenhouse", "lever", "jsonld", "feed")   # kinds whose paths a fault can cover
+API = ("greenhouse", "lever")
 HOSTS_SETTING = "MAJOBS_TEST_HOSTS"
 
 
@@ -101,6 +108,53 @@ def run_majobs(*args: str, cwd: Path, settings: dict[str, Any] | None = None,
         return Finished(child.returncode, o.read().decode("utf-8", "replace"),
                         e.read().decode("utf-8", "replace"), time.monotonic() - start,
                         usage.ru_maxrss / 1024)
+
+
+# --- demo board sources to break ------------------------------------------------------------
+
+@dataclass
+class Target:
+    """One source of a demo board, and the path prefix a fault on it covers."""
+
+    entry: dict[str, Any]
+    server: DemoBoardServer
+    prefix: str
+
+
+def own_prefix(entry: dict[str, Any], part: str = "all") -> str:
+    kind = entry["kind"]
+    if kind == "greenhouse":
+        return f"/v1/boards/{entry['board']}/"
+    if kind == "lever":
+        return f"/v0/postings/{entry['board']}"
+    if kind == "feed":
+        return urlsplit(entry["url"]).path
+    if part == "sitemap":
+        return urlsplit(entry["sitemap_urls"][0]).path
+    if part == "listing":
+        return urlsplit(entry["start_urls"][0]).path
+    url = (entry.get("start_urls") or entry["sitemap_urls"])[0]
+    return "/" + urlsplit(url).path.split("/")[1] + "/"
+
+
+def candidates(label: str, server: DemoBoardServer, kinds: tuple[str, ...] = SIMPLE
+               ) -> list[Target]:
+    """Sources of a board with active postings no other source of the board publishes."""
+    own: dict[str, int] = {}
+    for t in server.truth():
+        if not t.expired and (len(t.sources) == 1 or label == "feeds"):
+            own[t.sources[-1]] = own.get(t.sources[-1], 0) + 1
+    return [Target({**e, "name": f"{label}-{e['name']}"[:60].rstrip("-")}, server,
+                   own_prefix(e))
+            for e in server.market.sources(server.base_url)
+            if e["kind"] in kinds and own.get(e["name"], 0) > 0]
+
+
+def public(target: Target) -> Target:
+    """The source as a public one: reached by the name public.test, not allow_local."""
+    entry = {k: v for k, v in target.entry.items() if k != "allow_local"}
+    entry["api_url"] = f"http://public.test:{target.server.port}"
+    return Target(entry, target.server, target.prefix)
 
 
 def run_majobs_each(commands: list[tuple[list[str], Path]], timeout: float = 240

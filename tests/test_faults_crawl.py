@@ -16,11 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from faults_support import run_majobs
+from faults_support import API, SIMPLE, Target, candidates, own_prefix, public, run_majobs
 from sqlalchemy import select
 
 from majobs.db.engine import make_engine, session_factory
@@ -36,23 +35,12 @@ pytestmark = pytest.mark.slow
 TIMEOUT, RETRIES = 4, 1         # majobs.toml [crawl] download_timeout / retry_times
 TOML = (f"[crawl]\nautothrottle = false\nconcurrent_requests_per_domain = 8\n"
         f"download_timeout = {TIMEOUT}\nretry_times = {RETRIES}\n")
-SIMPLE = ("greenhouse", "lever", "jsonld", "feed")
-API = ("greenhouse", "lever")
 FAILED = ("failed", "partial")
 SECRET = "majobs-fault-matrix-secret-7f3a"
 # Names the tests' own resolver knows; 127.0.0.1 stands in for a public address.
 HOSTS = {"public.test": "127.0.0.1", "private.test": "10.0.0.1", "loop.test": "127.0.0.3"}
 SETTINGS = {"TWISTED_DNS_RESOLVER": "faults_support.StaticHostsResolver",
             "MAJOBS_TEST_HOSTS": HOSTS, "MAJOBS_ADDRESSES_TREATED_AS_PUBLIC": ["127.0.0.1"]}
-
-
-@dataclass
-class Target:
-    """One source of a demo board, and the path prefix a fault on it covers."""
-
-    entry: dict[str, Any]
-    server: DemoBoardServer
-    prefix: str
 
 
 @dataclass
@@ -133,46 +121,10 @@ BOARDS = {"b1": 21, "b2": 22, "b3": 23, "b4": 24, "b5": 33, "b6": 34, "b7": 36, 
 
 # --- building the boards and the sources file ---------------------------------------------
 
-def own_prefix(entry: dict[str, Any], part: str = "all") -> str:
-    kind = entry["kind"]
-    if kind == "greenhouse":
-        return f"/v1/boards/{entry['board']}/"
-    if kind == "lever":
-        return f"/v0/postings/{entry['board']}"
-    if kind == "feed":
-        return urlsplit(entry["url"]).path
-    if part == "sitemap":
-        return urlsplit(entry["sitemap_urls"][0]).path
-    if part == "listing":
-        return urlsplit(entry["start_urls"][0]).path
-    url = (entry.get("start_urls") or entry["sitemap_urls"])[0]
-    return "/" + urlsplit(url).path.split("/")[1] + "/"
-
-
-def candidates(label: str, server: DemoBoardServer, kinds: tuple[str, ...] = SIMPLE
-               ) -> list[Target]:
-    """Sources of a board with active postings no other source of the board publishes."""
-    own: dict[str, int] = {}
-    for t in server.truth():
-        if not t.expired and (len(t.sources) == 1 or label == "feeds"):
-            own[t.sources[-1]] = own.get(t.sources[-1], 0) + 1
-    return [Target({**e, "name": f"{label}-{e['name']}"[:60].rstrip("-")}, server,
-                   own_prefix(e))
-            for e in server.market.sources(server.base_url)
-            if e["kind"] in kinds and own.get(e["name"], 0) > 0]
-
-
 def fits(row: Row, target: Target) -> bool:
     e = target.entry
     return (e["kind"] in row.kinds and (row.part != "sitemap" or bool(e.get("sitemap_urls")))
             and (row.part != "listing" or bool(e.get("start_urls"))))
-
-
-def public(target: Target) -> Target:
-    """The source as a public one: reached by the name public.test, not allow_local."""
-    entry = {k: v for k, v in target.entry.items() if k != "allow_local"}
-    entry["api_url"] = f"http://public.test:{target.server.port}"
-    return Target(entry, target.server, target.prefix)
 
 
 def allocate(servers: dict[str, DemoBoardServer]) -> tuple[dict[str, Target], list[Target]]:

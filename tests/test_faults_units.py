@@ -10,11 +10,13 @@ import urllib.error
 import urllib.request
 import zlib
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
+from scrapy import Request
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -32,6 +34,7 @@ from majobs.crawl.safety import (
     _POLICY,
     AddressPolicy,
     GuardedNameResolver,
+    address_policy,
     xml_declares_entities,
 )
 from majobs.crawl.settings import crawl_settings
@@ -108,6 +111,9 @@ SITEMAP = (b"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas
     (SITEMAP, False),
     (b"\xef\xbb\xbf" + SITEMAP, False),
     (b"<urlset><url><loc><![CDATA[<!DOCTYPE x>]]></loc></url></urlset>", False),
+    (b"<?xml version='1.0'?><!DOCTYPE urlset>" + SITEMAP[21:], False),    # no DTD, no entity
+    (b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "x.dtd"><rss/>',
+     True),
     (b"", False),
 ])
 def test_xml_declarations(body: bytes, unsafe: bool) -> None:
@@ -180,6 +186,18 @@ def test_resolved_addresses_are_filtered(policy: AddressPolicy | None,
     assert receiver.hosts == passed and receiver.done
     if policy is not None:
         assert sorted(policy.refused) == sorted(set(a.host for a in ANSWER) - set(passed))
+
+
+@pytest.mark.parametrize(("source", "meta", "allowed"), [
+    (SimpleNamespace(allow_local=True), {}, True),
+    (SimpleNamespace(allow_local=False), {}, False),
+    (None, {}, False),                                      # a spider without a source
+    (SimpleNamespace(allow_local=False), {"proxy": "http://10.0.0.5:3128"}, True),
+])
+def test_address_policy_per_request(source: Any, meta: dict[str, str], allowed: bool) -> None:
+    spider = SimpleNamespace(source=source) if source is not None else object()
+    policy = address_policy(spider, Request("http://jobs.test/", meta=meta))
+    assert policy.allow_local is allowed and policy.permits("10.1.2.3") is allowed
 
 
 # --- the demo board's fault modes, against its real server -------------------------------------

@@ -9,7 +9,7 @@
   Scrapy's, but a redirect loop, a redirect to ``file:``/``data:``/``ftp:`` or a
   decompression bomb is counted under ``majobs/errors/<reason>`` instead of passing as a
   quiet success (Scrapy logs them at DEBUG/WARNING only).
-- :class:`UnsafeXmlGuard` refuses XML (sitemaps...) declaring a DOCTYPE or entities before
+- :class:`UnsafeXmlGuard` refuses XML (sitemaps...) that declares entities or a DTD before
   any parser sees it (billion laughs, external entities); feeds are checked by the feed
   spider itself (``unsafe_feed``).
 """
@@ -44,7 +44,10 @@ ERRORS = "majobs/errors/"
 # Test setting: addresses that stand in for public sites on a machine with no network.
 PUBLIC_STAND_INS = "MAJOBS_ADDRESSES_TREATED_AS_PUBLIC"
 XML_TYPES = re.compile(rb"[/+]xml\b")
-DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
+ENTITY = re.compile(rb"<!\s*ENTITY", re.I)
+# A DOCTYPE with an internal subset ("[") or an external DTD (SYSTEM/PUBLIC) can define
+# entities; a bare "<!DOCTYPE urlset>" cannot.
+DOCTYPE = re.compile(rb"<!\s*DOCTYPE\b[^>\[]*?(\[|\bSYSTEM\b|\bPUBLIC\b)", re.I)
 ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
@@ -121,6 +124,18 @@ def install_guarded_resolver() -> None:
         reactor.installNameResolver(GuardedNameResolver(reactor.nameResolver))
 
 
+def address_policy(spider: Any, request: Request, public: frozenset[str] = frozenset()
+                   ) -> AddressPolicy:
+    """What this request may connect to: local addresses only for ``allow_local`` sources.
+
+    Through the operator's proxy, the proxy resolves the target, not us (the target's
+    name and literal address are still checked by LocalAddressGuard).
+    """
+    source = getattr(spider, "source", None)
+    allow = bool(getattr(source, "allow_local", False) or request.meta.get("proxy"))
+    return AddressPolicy(allow, public)
+
+
 def _public_stand_ins(crawler: Crawler) -> frozenset[str]:
     values = crawler.settings.getlist(PUBLIC_STAND_INS)
     return frozenset(str(ipaddress.ip_address(v)) for v in values)
@@ -143,8 +158,7 @@ class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         install_guarded_resolver()
-        source = getattr(self.crawler.spider, "source", None)
-        policy = AddressPolicy(bool(getattr(source, "allow_local", False)), self.public)
+        policy = address_policy(self.crawler.spider, request, self.public)
         _POLICY.set(policy)  # this task's context only: nothing to reset
         try:
             return await super().download_request(request)
@@ -213,14 +227,15 @@ class AccountedHttpCompressionMiddleware(HttpCompressionMiddleware):
 
 
 def xml_declares_entities(body: bytes) -> bool:
-    """True when the XML prolog (before the root element) holds DOCTYPE/ENTITY."""
+    """True when the XML prolog (before the root element) declares entities or a DTD."""
     flat = body.replace(b"\x00", b"")  # UTF-16/32 bodies
     root = ROOT_ELEMENT.search(flat)
-    return bool(DECLARATION.search(flat[:root.start()] if root else flat))
+    prolog = flat[:root.start()] if root else flat
+    return bool(ENTITY.search(prolog) or DOCTYPE.search(prolog))
 
 
 class UnsafeXmlGuard:
-    """Refuse XML responses that declare a DOCTYPE or entities (see module doc)."""
+    """Refuse XML responses that declare entities or a DTD (see module doc)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
