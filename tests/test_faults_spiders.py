@@ -261,3 +261,20 @@ def test_redirects_to_other_schemes_are_refused(content: dict[str, Any], scheme:
     assert f"to a {scheme}: URL" in run.log
     assert not [k for k in run.stats if k.startswith("downloader/request_count")
                 and run.stats[k] > 2]              # robots.txt and the page, nothing more
+
+
+def test_a_real_crawl_runs_the_replacements_and_no_console(content: dict[str, Any]) -> None:
+    log = content["types"].log
+    # Scrapy logs the extensions, then the downloader middlewares, as lists of paths.
+    enabled = set(re.findall(r"'([\w.]+)'", log[log.index("Enabled extensions"):
+                                                log.index("Enabled spider middlewares")]))
+    assert not {p for p in enabled if "Telnet" in p or "RemoteControl" in p}
+    ours = {f"majobs.crawl.politeness.{n}" for n in (
+        "PoliteAutoThrottle", "RobotsPolicyMiddleware", "RetryAfterMiddleware")} | {
+        f"majobs.crawl.safety.{n}" for n in (
+            "AccountedRedirectMiddleware", "AccountedHttpCompressionMiddleware",
+            "UnsafeXmlGuard")} | {"majobs.spiders.address_guard.LocalAddressGuard"}
+    assert ours <= enabled
+    assert not {"scrapy.downloadermiddlewares.retry.RetryMiddleware",
+                "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware",
+                "scrapy.extensions.throttle.AutoThrottle"} & enabled
