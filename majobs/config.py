@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
         "autothrottle": True,
         "batch_size": 200,
         "time_limit_seconds": 3600,
+        "retry_after_max": 120,       # seconds: the longest Retry-After majobs waits for
+        "crawl_delay_max": 30,        # seconds: the longest robots.txt Crawl-delay obeyed
     },
     "schedule": {
         "nightly": "0 2 * * *",

@@ -45,8 +45,13 @@ class SourceSpider(scrapy.Spider):
 
     # --- items -------------------------------------------------------------------
     def new_item(self, **fields: Any) -> JobPostingItem:
-        """An item of this source, stamped with the time its response came (UTC)."""
+        """An item of this source, stamped with the time its response came (UTC).
+
+        A record with no title or URL still becomes an item: the validate stage drops it
+        with a counted reason, rather than a TypeError losing the rest of the page."""
         fields.setdefault("employer", self.source.employer)
+        fields.setdefault("title", None)
+        fields.setdefault("url", None)
         return JobPostingItem(source=self.source.name, crawled_at=datetime.now(UTC), **fields)
 
     def map_records(
