@@ -158,6 +158,11 @@ def test_the_next_crawl_completes_without_duplicates(killed: dict[str, Any]) -> 
     live = {posting_of[u] for t in killed["truth"] if not t.expired
             and set(t.sources) & killed["sources"] for u in expected[t.key] if u in posting_of}
     assert live <= active
+    # ... and it closed the runs the killed crawl left open, saying why
+    with session_factory(make_engine(killed["db"])).begin() as session:
+        runs = session.scalars(select(CrawlRun)).all()
+        assert not [r.id for r in runs if r.outcome == "running"]
+        assert any("ended without closing" in (r.error or "") for r in runs)
 
 
 def test_the_next_crawl_expires_what_is_gone(killed: dict[str, Any]) -> None:
@@ -165,7 +170,8 @@ def test_the_next_crawl_expires_what_is_gone(killed: dict[str, Any]) -> None:
     urls = {t.key: {canonical_url(u) for u in t.urls} for t in killed["old_truth"]
             if t.key in removed and set(t.sources) & killed["sources"]}
     with session_factory(make_engine(killed["db"])).begin() as session:
-        finished = session.scalars(select(CrawlRun).where(CrawlRun.outcome != "running")).all()
+        finished = [r for r in session.scalars(select(CrawlRun))  # the second crawl's runs
+                    if "ended without closing" not in (r.error or "")]
         stored = dict(session.execute(
             select(Sighting.canonical_url, Posting.status)
             .join(Posting, Posting.id == Sighting.posting_id)).all())

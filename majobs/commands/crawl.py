@@ -60,12 +60,15 @@ def summary_table(runs: list[dict[str, Any]], title: str = "crawl summary") -> T
 def crawl_command(path: Path, names: list[str], db_url: str, cfg: dict[str, Any],
                   quiet: bool = False, log_level: str = "WARNING") -> int:
     """Crawl, print the summary; the exit code: 0 all succeeded, 1 otherwise."""
-    from majobs.db.reports import runs_by_id
+    from majobs.db.engine import make_engine
+    from majobs.db.reports import disabled_sources, runs_by_id
+    from majobs.scheduling.crawl_child import close_dead_runs
 
     sources = select_sources(path, names)
-    from majobs.db.reports import disabled_sources
-
-    off = disabled_sources(db_url, [s.name for s in sources])
+    off = disabled_sources(db_url, [s.name for s in sources])  # also creates the schema
+    closed = close_dead_runs(make_engine(db_url))
+    if closed:
+        console.print(f"closed {closed} run(s) left open by a crawl that was killed")
     if off:
         console.print(f"skipped (switched off in the web UI): {', '.join(sorted(off))}")
         sources = [s for s in sources if s.name not in off]

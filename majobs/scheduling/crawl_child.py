@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+from sqlalchemy import Engine
+
 from majobs.db import schedule_store
 from majobs.db.engine import session_factory
 from majobs.db.types import utcnow
@@ -110,10 +112,11 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
-def close_dead_runs(rt: Runtime) -> int:
-    """Runs this host shows as running whose process is gone (a crawl child killed with
-    its scheduler, or a crawl stopped while opening): failed, with the reason."""
-    with session_factory(rt.engine).begin() as session:
+def close_dead_runs(engine: Engine) -> int:
+    """Runs this host shows as running whose process is gone (a crawl killed with
+    SIGKILL or with its scheduler, or stopped while opening): failed, with the reason.
+    The scheduler calls it at start-up and ``majobs crawl`` before it crawls."""
+    with session_factory(engine).begin() as session:
         dead = [i for i, pid in schedule_store.open_runs_on_host(session, socket.gethostname())
                 if pid is not None and not pid_alive(pid)]
         return schedule_store.fail_runs(session, dead, "the crawl process ended without "

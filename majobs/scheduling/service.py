@@ -138,7 +138,7 @@ def serve(rt: Runtime, specs: list[JobSpec], stop: threading.Event,
         if stale:
             log.warning("%d run(s) left running by an earlier scheduler marked interrupted",
                         stale)
-        dead = close_dead_runs(rt)
+        dead = close_dead_runs(rt.engine)
         if dead:
             log.warning("%d crawl run(s) of ended crawl processes closed as failed", dead)
         scheduler = build_scheduler(rt, grace, tz)
