@@ -16,7 +16,7 @@ from majobs import dedup
 from majobs.classify import classify
 from majobs.items import JobPostingItem
 from majobs.normalize.dates import parse_date, parse_datetime
-from majobs.normalize.employment import employment_type_from_text, parse_employment_type
+from majobs.normalize.employment import resolve_employment_type
 from majobs.normalize.geocode import lookup_zip
 from majobs.normalize.html import clean_description, clean_text
 from majobs.normalize.location import parse_locations
@@ -48,9 +48,8 @@ def normalize_item(item: JobPostingItem) -> JobPostingItem:
     item.urls = [item.canonical_url]
     item.locations = parse_locations(list(item.locations_raw or []))
     item.remote = _remote(item.remote_raw, item.locations, item.title or "")
-    item.employment_type = parse_employment_type(item.employment_type_raw) or (
-        employment_type_from_text(f"{item.title}\n{item.text[:2000]}")
-    )
+    item.employment_type = resolve_employment_type(
+        item.employment_type_raw, item.title, item.text)
     item.pay = parse_pay(item.pay_raw, item.text)
     item.date_posted = parse_date(item.date_posted_raw, now)
     item.valid_through = parse_datetime(item.valid_through_raw, now)
