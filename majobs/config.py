@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
                "smtp_user": None, "smtp_password": None, "from": "majobs@localhost",
                "outbox": "majobs-outbox"},
     "web": {"host": "127.0.0.1", "port": 8000, "secret_key": None},
+    # API credentials (or MAJOBS_USAJOBS_KEY, ... in the environment): never in the sources file
+    "usajobs": {"key": None, "email": None},
+    "careeronestop": {"token": None, "user_id": None},
 }
 
 

@@ -51,3 +51,17 @@ def test_flatten_and_writers():
     out = io.StringIO()
     assert write_jsonl([row], out) == 1
     assert out.getvalue().startswith('{"id": 1, "location": {"city": "Austin"')
+
+
+def test_api_credentials_from_the_settings_file_reach_the_spiders(tmp_path):
+    from majobs.crawl.runner import build_settings
+
+    f = tmp_path / "m.toml"
+    f.write_text('[usajobs]\nkey = "k-123"\nemail = "me@example.org"\n'
+                 '[careeronestop]\ntoken = "t-9"\nuser_id = "u-1"\n')
+    settings = build_settings("sqlite:///x.db", load_config(f))
+    assert (settings["MAJOBS_USAJOBS_KEY"], settings["MAJOBS_USAJOBS_EMAIL"]) == (
+        "k-123", "me@example.org")
+    assert (settings["MAJOBS_CAREERONESTOP_TOKEN"], settings["MAJOBS_CAREERONESTOP_USERID"]) == (
+        "t-9", "u-1")
+    assert "MAJOBS_USAJOBS_KEY" not in build_settings("sqlite:///x.db", load_config())

@@ -50,7 +50,21 @@ def build_settings(db_url: str, config: dict[str, Any] | None = None) -> dict[st
         settings["MAJOBS_BATCH_SIZE"] = crawl["batch_size"]
     if crawl.get("pipeline_workers") is not None:  # unset: one per core but one
         settings["MAJOBS_PIPELINE_WORKERS"] = crawl["pipeline_workers"]
+    # API credentials from majobs.toml (the spiders fall back to the environment)
+    for table, key, setting in CREDENTIALS:
+        value = ((config or {}).get(table) or {}).get(key)
+        if value:
+            settings[setting] = value
     return settings
+
+
+# (majobs.toml table, key, Scrapy setting the spider reads before the environment)
+CREDENTIALS = (
+    ("usajobs", "key", "MAJOBS_USAJOBS_KEY"),
+    ("usajobs", "email", "MAJOBS_USAJOBS_EMAIL"),
+    ("careeronestop", "token", "MAJOBS_CAREERONESTOP_TOKEN"),
+    ("careeronestop", "user_id", "MAJOBS_CAREERONESTOP_USERID"),
+)
 
 
 def _snapshot(crawler: Crawler, row: SourceProgress) -> None:
