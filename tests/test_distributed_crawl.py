@@ -27,8 +27,10 @@ from majobs.crawl.distributed import crawl_status
 from majobs.crawl.redis_keys import CrawlKeys
 from majobs.db.engine import make_engine, session_factory
 from majobs.db.models import CrawlRun, Sighting, Source
+from majobs.demoboard import DEMO_CREDENTIALS
 from majobs.demoboard.generator import generate_market
 from majobs.demoboard.server import DemoBoardServer
+from majobs.scheduling.crawl_child import close_dead_runs
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 FAST_CRAWL = "[crawl]\nautothrottle = false\nconcurrent_requests_per_domain = 16\n"
@@ -48,6 +50,7 @@ def majobs(*args: str, cwd: Path, env: dict[str, str],
 def cli_env(redis_url: str | None = None, prefix: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAJOBS_DATABASE_URL", "MAJOBS_REDIS_URL", "MAJOBS_REDIS_PREFIX")}
+    env.update(DEMO_CREDENTIALS)  # the board's keyed APIs (USAJOBS, CareerOneStop)
     env["COLUMNS"] = "200"
     if redis_url:
         env["MAJOBS_REDIS_URL"] = redis_url
@@ -201,9 +204,12 @@ def test_queue_then_one_worker_equals_a_local_crawl(small_board, new_database, r
     assert queued["status"] == "running"
     assert [r["source"] for r in queued["sources"]] == list(reference.outcomes)
     engine = make_engine(db)
+    assert close_dead_runs(engine) == 0, "the seeding process is gone, its runs are not dead"
     with session_factory(engine)() as session:
         runs = dict(session.execute(select(CrawlRun.id, CrawlRun.outcome)).all())
+        owners = set(session.execute(select(CrawlRun.host, CrawlRun.pid)).all())
     engine.dispose()
+    assert owners == {(f"redis crawl {crawl_id}", None)}
     assert sorted(runs) == sorted(queued["run_ids"]), "one run row per source, opened"
     for row in queued["sources"]:  # a source with nothing to fetch is closed at once
         assert (row["queued"] > 0) == (row["outcome"] == "running"), row

@@ -43,6 +43,7 @@ from majobs.crawl.runner import build_settings, crawl_gc
 from majobs.crawl.workers import shutdown_pool
 from majobs.db import store
 from majobs.db.engine import init_db, normalize_url, session_factory
+from majobs.db.models import CrawlRun
 from majobs.errors import InputError, MajobsError
 from majobs.sources import SourceConfig, parse_source
 from majobs.spiders import spider_for
@@ -131,12 +132,17 @@ def seed_crawl(sources: list[SourceConfig], db_url: str, redis_url: str,
     crawl_config = dict((config or {}).get("crawl") or {})
     engine = init_db(db_url)
     sessions = session_factory(engine)
+    keys = CrawlKeys(prefix, new_crawl_id())
     entries = []
     with sessions.begin() as session:
         for source in sources:
             source_id = store.ensure_source(session, source)
-            entries.append(SourceEntry(source, source_id, store.start_run(session, source_id)))
-    keys = CrawlKeys(prefix, new_crawl_id())
+            run_id = store.start_run(session, source_id)
+            # No process of this host owns the run (this one exits now): without a pid,
+            # `majobs crawl` and the scheduler do not close it as left by a dead crawl.
+            run = session.get(CrawlRun, run_id)
+            run.host, run.pid = f"redis crawl {keys.crawl_id}", None
+            entries.append(SourceEntry(source, source_id, run_id))
     limit = crawl_config.get("time_limit_seconds")
     now = time.time()
     server.hset(keys.meta, mapping={
