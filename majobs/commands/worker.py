@@ -9,6 +9,7 @@ crawl with ``--crawl ID``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -72,10 +73,11 @@ def seed_command(path: Path | None, names: list[str], db_url: str, cfg: dict[str
         return 0
     server = redis_client(cfg.get("redis_url"))
     keys = CrawlKeys(prefix, crawl_id)
-    with Live(status_table(crawl_status(server, keys)), console=console,
-              refresh_per_second=1, transient=True) as live:
+    live = None if quiet else Live(status_table(crawl_status(server, keys)), console=console,
+                                   refresh_per_second=1, transient=True)
+    with live or contextlib.nullcontext():
         while (status := crawl_status(server, keys))["status"] != "finished":
-            if not quiet:
+            if live is not None:
                 live.update(status_table(status))
             time.sleep(1.0)
     runs = runs_by_id(db_url, status["run_ids"])
