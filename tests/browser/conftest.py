@@ -72,7 +72,7 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # sync Playwright holds an event loop: free it after
 def browser(live_site: LiveSite) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
