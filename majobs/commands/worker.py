@@ -30,11 +30,21 @@ from majobs.crawl.redis_keys import (
     CrawlKeys,
     default_prefix,
 )
-from majobs.errors import InputError
+from majobs.errors import InputError, MajobsError
 
 console = Console(stderr=True)
 IDLE_POLL_SECONDS = 2.0     # a worker with no crawl to do looks again after this
 FAILED_CHILD_PAUSE = 10.0   # after a crawl child failed, before the next try
+
+
+def distributed() -> Any:
+    """``majobs.crawl.distributed``; a clear error when the extra is not installed."""
+    try:
+        from majobs.crawl import distributed as module
+    except ImportError as exc:
+        raise MajobsError(f"distributed crawling needs {exc.name}: pip install "
+                          "'majobs[distributed]'") from None
+    return module
 
 
 def status_table(status: dict[str, Any]) -> Table:
@@ -55,7 +65,6 @@ def seed_command(path: Path | None, names: list[str], db_url: str, cfg: dict[str
                  wait: bool = False, quiet: bool = False) -> int:
     """Queue a crawl; with ``wait``, the exit code of a local crawl of the same sources."""
     from majobs.commands.crawl import select_sources, summary_table
-    from majobs.crawl.distributed import crawl_status, redis_client, seed_crawl
     from majobs.db.reports import runs_by_id
 
     if path is None:
@@ -65,18 +74,19 @@ def seed_command(path: Path | None, names: list[str], db_url: str, cfg: dict[str
         console.print("no enabled sources to crawl")
         return 0
     prefix = default_prefix()
-    crawl_id = seed_crawl(sources, db_url, cfg.get("redis_url") or "", cfg, prefix)
+    dist = distributed()
+    crawl_id = dist.seed_crawl(sources, db_url, cfg.get("redis_url") or "", cfg, prefix)
     typer.echo(crawl_id)
     if not wait:
         console.print(f"queued {len(sources)} source(s); start `majobs worker` processes, "
                       f"follow with `majobs crawl --status {crawl_id}`")
         return 0
-    server = redis_client(cfg.get("redis_url"))
+    server = dist.redis_client(cfg.get("redis_url"))
     keys = CrawlKeys(prefix, crawl_id)
-    live = None if quiet else Live(status_table(crawl_status(server, keys)), console=console,
-                                   refresh_per_second=1, transient=True)
+    live = None if quiet else Live(status_table(dist.crawl_status(server, keys)),
+                                   console=console, refresh_per_second=1, transient=True)
     with live or contextlib.nullcontext():
-        while (status := crawl_status(server, keys))["status"] != "finished":
+        while (status := dist.crawl_status(server, keys))["status"] != "finished":
             if live is not None:
                 live.update(status_table(status))
             time.sleep(1.0)
@@ -87,10 +97,9 @@ def seed_command(path: Path | None, names: list[str], db_url: str, cfg: dict[str
 
 
 def status_command(crawl_id: str, cfg: dict[str, Any], as_json: bool = False) -> int:
-    from majobs.crawl.distributed import crawl_status, redis_client
-
-    status = crawl_status(redis_client(cfg.get("redis_url")), CrawlKeys(default_prefix(),
-                                                                        crawl_id))
+    dist = distributed()
+    status = dist.crawl_status(dist.redis_client(cfg.get("redis_url")),
+                               CrawlKeys(default_prefix(), crawl_id))
     if as_json:
         typer.echo(json.dumps(status, indent=2))
     else:
@@ -101,10 +110,9 @@ def status_command(crawl_id: str, cfg: dict[str, Any], as_json: bool = False) ->
 def _serve_crawls(argv: list[str], db_url: str, cfg: dict[str, Any],
                   exit_when_idle: bool) -> int:
     """Run each queued crawl in a child ``majobs worker --crawl ID``, oldest first."""
-    from majobs.crawl.distributed import next_crawl, redis_client
-
+    dist = distributed()
     env = {**os.environ, "MAJOBS_DATABASE_URL": db_url}  # not in argv: it may hold a password
-    server = redis_client(cfg.get("redis_url"))
+    server = dist.redis_client(cfg.get("redis_url"))
     child: subprocess.Popen[bytes] | None = None
     stopping = False
 
@@ -117,7 +125,7 @@ def _serve_crawls(argv: list[str], db_url: str, cfg: dict[str, Any],
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     while not stopping:
-        crawl_id = next_crawl(server, default_prefix())
+        crawl_id = dist.next_crawl(server, default_prefix())
         if crawl_id is None:
             if exit_when_idle:
                 return 0
@@ -159,9 +167,7 @@ def worker(
     cfg = load_config(config)
     url = db or cfg["database_url"]
     if crawl is not None:
-        from majobs.crawl.distributed import work_crawl
-
-        work_crawl(crawl, url, cfg.get("redis_url") or "", default_prefix(),
+        distributed().work_crawl(crawl, url, cfg.get("redis_url") or "", default_prefix(),
                    lease_timeout=lease_timeout, poll=poll, log_level=log_level)
         raise typer.Exit(0)
     argv = ["--lease-timeout", str(lease_timeout), "--poll", str(poll),

@@ -24,8 +24,10 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import redis
+if TYPE_CHECKING:  # the redis package is an extra (majobs[distributed]): imported on use
+    import redis
 
 DEFAULT_PREFIX = "majobs"
 RETENTION_SECONDS = 7 * 24 * 3600   # how long a crawl's record outlives it (--status)
@@ -42,6 +44,8 @@ def default_prefix() -> str:
 
 def connect(url: str) -> redis.Redis:
     """A client answering bytes (scrapy-redis stores pickled requests)."""
+    import redis
+
     return redis.Redis.from_url(url, **CLIENT_OPTIONS)
 
 
