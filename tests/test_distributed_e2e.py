@@ -25,6 +25,7 @@ from test_distributed_crawl import (
 
 from majobs.crawl.distributed import crawl_status
 from majobs.crawl.redis_keys import CrawlKeys
+from majobs.crawl.redis_queue import lease_owner
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres,
               pytest.mark.timeout(1500)]
@@ -40,9 +41,18 @@ def big_board(tmp_path_factory, new_database) -> Iterator[tuple[Board, Snapshot]
         yield board, reference
 
 
-def leased_and_stored(server: redis.Redis, keys: CrawlKeys) -> tuple[int, int]:
-    rows = crawl_status(server, keys)["sources"]
-    return sum(r["leased"] for r in rows), sum(r["items"] for r in rows)
+def progress(server: redis.Redis, keys: CrawlKeys, names: list[str],
+             pid: int) -> tuple[int, int]:
+    """(requests leased by the worker process ``pid``, postings stored by all workers).
+    A worker's id is "<host>-<pid>-<hex>"."""
+    pipe = server.pipeline(transaction=False)
+    for name in names:
+        pipe.hkeys(keys.source(name).leases)
+        pipe.hget(keys.source(name).stats, "store/items")
+    answers = pipe.execute()
+    mark = f"-{pid}-"
+    leased = sum(1 for tokens in answers[0::2] for t in tokens if mark in lease_owner(t))
+    return leased, sum(int(n or 0) for n in answers[1::2])
 
 
 def test_three_workers_store_every_posting_once(big_board, new_database, redis_url,
@@ -62,21 +72,22 @@ def test_a_killed_worker_loses_nothing(big_board, new_database, redis_url,
     db, env = new_database("postgresql"), cli_env(redis_url, redis_prefix)
     crawl_id = seed(board, db, env)
     server, keys = redis.Redis.from_url(redis_url), CrawlKeys(redis_prefix, crawl_id)
-    doomed = start_worker(board, crawl_id, db, env, "--lease-timeout", LEASE_TIMEOUT)
+    workers = [start_worker(board, crawl_id, db, env, "--lease-timeout", LEASE_TIMEOUT)
+               for _ in range(3)]
+    doomed = workers[0]
+    names = [row["source"] for row in crawl_status(server, keys)["sources"]]
     deadline = time.monotonic() + 600
-    while True:  # mid-crawl: requests in hand, postings already stored
-        leased, stored = leased_and_stored(server, keys)
+    while True:  # mid-crawl: requests in its hands, postings already stored
+        leased, stored = progress(server, keys, names, doomed.pid)
         if leased >= 3 and stored >= 200:
             break
         assert doomed.poll() is None, "the crawl ended before the worker could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.1)
     kill(doomed)
-    held, _ = leased_and_stored(server, keys)
+    held, _ = progress(server, keys, names, doomed.pid)
     assert held > 0, "the killed worker held leases"
-    others = [start_worker(board, crawl_id, db, env, "--lease-timeout", LEASE_TIMEOUT)
-              for _ in range(2)]
-    assert not finish(others)
+    assert not finish(workers[1:])
     status = crawl_status(server, keys)
     assert status["status"] == "finished"
     assert status["requeued"] >= held, "the dead worker's requests went back to the queue"
