@@ -35,8 +35,9 @@ BACKENDS = ("sqlite", "postgresql")
 def selected_backends() -> list[str]:
     """MAJOBS_TEST_DATABASE as a list of backends (default: both)."""
     raw = os.environ.get("MAJOBS_TEST_DATABASE", "").replace(" ", "").lower()
-    chosen = [b for b in BACKENDS if b in raw.split(",")] if raw else list(BACKENDS)
-    if raw and not chosen:
+    chosen = [b for b in BACKENDS if b in raw.split(",")] if raw not in ("", "both") \
+        else list(BACKENDS)
+    if not chosen:
         raise pytest.UsageError(f"MAJOBS_TEST_DATABASE={raw!r}: use sqlite, postgresql or both")
     return chosen
 
