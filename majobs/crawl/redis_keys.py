@@ -24,7 +24,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # the redis package is an extra (majobs[distributed]): imported on use
     import redis
@@ -67,37 +67,19 @@ def worker_key(prefix: str, worker_id: str) -> str:
     return f"{prefix}:worker:{worker_id}"
 
 
-@dataclass(frozen=True)
-class SourceKeys:
-    base: str
+class SourceKeys(NamedTuple):
+    """One source's keys in one crawl: ``<base>:<field name>``."""
+    queue: str
+    seen: str
+    leases: str
+    scores: str
+    stats: str
+    errors: str
+    final: str
 
-    @property
-    def queue(self) -> str:
-        return f"{self.base}:queue"
-
-    @property
-    def seen(self) -> str:
-        return f"{self.base}:seen"
-
-    @property
-    def leases(self) -> str:
-        return f"{self.base}:leases"
-
-    @property
-    def scores(self) -> str:
-        return f"{self.base}:scores"
-
-    @property
-    def stats(self) -> str:
-        return f"{self.base}:stats"
-
-    @property
-    def errors(self) -> str:
-        return f"{self.base}:errors"
-
-    @property
-    def final(self) -> str:
-        return f"{self.base}:final"
+    @classmethod
+    def under(cls, base: str) -> SourceKeys:
+        return cls(*(f"{base}:{name}" for name in cls._fields))
 
     def work_keys(self) -> list[str]:
         """What the crawl needs only while it runs."""
@@ -130,7 +112,7 @@ class CrawlKeys:
         return crawls_key(self.prefix)
 
     def source(self, name: str) -> SourceKeys:
-        return SourceKeys(f"{self.meta}:src:{name}")
+        return SourceKeys.under(f"{self.meta}:src:{name}")
 
     def worker(self, worker_id: str) -> str:
         return worker_key(self.prefix, worker_id)
