@@ -168,7 +168,8 @@ def worker(
     url = db or cfg["database_url"]
     if crawl is not None:
         distributed().work_crawl(crawl, url, cfg.get("redis_url") or "", default_prefix(),
-                   lease_timeout=lease_timeout, poll=poll, log_level=log_level)
+                                 lease_timeout=lease_timeout, poll=poll, log_level=log_level,
+                                 config=cfg)
         raise typer.Exit(0)
     argv = ["--lease-timeout", str(lease_timeout), "--poll", str(poll),
             "--log-level", log_level, *(["--config", str(config)] if config else [])]

@@ -152,7 +152,7 @@ def seed_crawl(sources: list[SourceConfig], db_url: str, redis_url: str,
         "sources": json.dumps([e.as_dict() for e in entries]),
         "seeded_by": f"{socket.gethostname()}:{os.getpid()}",
     })
-    settings = build_settings(db_url, {"crawl": crawl_config})
+    settings = build_settings(db_url, {**(config or {}), "crawl": crawl_config})
     empty = []
     for entry in entries:
         crawler, requests, lines = _start_requests(entry.config, settings)
@@ -177,9 +177,11 @@ def seed_crawl(sources: list[SourceConfig], db_url: str, redis_url: str,
 # working
 
 def worker_settings(db_url: str, redis_url: str, meta: CrawlMeta, prefix: str,
-                    worker_id: str, lease_timeout: float, poll: float) -> dict[str, Any]:
-    """A local crawl's settings, with the shared queue, filter and run rows plugged in."""
-    settings = build_settings(db_url, {"crawl": meta.crawl_config})
+                    worker_id: str, lease_timeout: float, poll: float,
+                    config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A local crawl's settings, with the shared queue, filter and run rows plugged in:
+    the crawl's own [crawl] table; the rest (API credentials) from this worker's config."""
+    settings = build_settings(db_url, {**(config or {}), "crawl": meta.crawl_config})
     pipelines = dict(settings["ITEM_PIPELINES"])
     store_key = next(k for k in pipelines if k.rsplit(".", 1)[-1] == "StorePipeline")
     pipelines["majobs.crawl.redis_pipeline.DistributedStorePipeline"] = pipelines.pop(store_key)
@@ -205,7 +207,7 @@ def worker_settings(db_url: str, redis_url: str, meta: CrawlMeta, prefix: str,
 
 def work_crawl(crawl_id: str, db_url: str, redis_url: str, prefix: str = "majobs",
                lease_timeout: float = DEFAULT_LEASE_TIMEOUT, poll: float = DEFAULT_POLL_SECONDS,
-               log_level: str = "WARNING") -> int:
+               log_level: str = "WARNING", config: dict[str, Any] | None = None) -> int:
     """Work on a crawl in this process until no source is left; sources worked on.
 
     One call per process (a Twisted reactor cannot restart)."""
@@ -219,7 +221,8 @@ def work_crawl(crawl_id: str, db_url: str, redis_url: str, prefix: str = "majobs
     if meta.status != "running" or not todo:
         return 0
     worker_id = new_worker_id()
-    settings = worker_settings(db_url, redis_url, meta, prefix, worker_id, lease_timeout, poll)
+    settings = worker_settings(db_url, redis_url, meta, prefix, worker_id, lease_timeout, poll,
+                               config)
     settings["LOG_LEVEL"] = log_level
     process = CrawlerProcess(settings)
     for entry in todo:
