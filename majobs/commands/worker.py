@@ -65,11 +65,15 @@ def seed_command(path: Path | None, names: list[str], db_url: str, cfg: dict[str
                  wait: bool = False, quiet: bool = False) -> int:
     """Queue a crawl; with ``wait``, the exit code of a local crawl of the same sources."""
     from majobs.commands.crawl import select_sources, summary_table
-    from majobs.db.reports import runs_by_id
+    from majobs.db.reports import disabled_sources, runs_by_id
 
     if path is None:
         raise InputError(None, "--sources", "is required with --distributed")
     sources = select_sources(path, names)
+    off = disabled_sources(db_url, [s.name for s in sources])
+    if off:  # as a local crawl does
+        console.print(f"skipped (switched off in the web UI): {', '.join(sorted(off))}")
+        sources = [s for s in sources if s.name not in off]
     if not sources:
         console.print("no enabled sources to crawl")
         return 0
