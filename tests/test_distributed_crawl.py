@@ -21,16 +21,18 @@ from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from majobs.crawl.distributed import crawl_status
 from majobs.crawl.redis_keys import CrawlKeys
-from majobs.db.engine import make_engine, session_factory
+from majobs.db import store
+from majobs.db.engine import init_db, make_engine, session_factory
 from majobs.db.models import CrawlRun, Sighting, Source
 from majobs.demoboard import DEMO_CREDENTIALS
 from majobs.demoboard.generator import generate_market
 from majobs.demoboard.server import DemoBoardServer
 from majobs.scheduling.crawl_child import close_dead_runs
+from majobs.sources import load_sources
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 FAST_CRAWL = "[crawl]\nautothrottle = false\nconcurrent_requests_per_domain = 16\n"
@@ -278,3 +280,23 @@ def test_worker_refuses_another_database(small_board, new_database, redis_url,
     out = majobs("worker", "--crawl", crawl_id, "--db", f"sqlite:///{tmp_path / 'other.db'}",
                  cwd=board.work, env=env, timeout=60)
     assert out.returncode == 2 and "give it the same database" in out.stderr
+
+
+def test_sources_switched_off_in_the_web_ui_are_not_queued(small_board, new_database,
+                                                          redis_url, redis_prefix) -> None:
+    board, _ = small_board
+    db, env = new_database("sqlite"), cli_env(redis_url, redis_prefix)
+    names = [s.name for s in load_sources(board.sources)][:3]
+    engine = init_db(db)
+    with session_factory(engine).begin() as session:
+        for source in load_sources(board.sources)[:3]:
+            store.ensure_source(session, source)
+        session.execute(update(Source).where(Source.name == names[1]).values(enabled=False))
+    engine.dispose()
+    out = majobs("crawl", "--distributed", "--sources", str(board.sources), *(
+        a for n in names for a in ("--source", n)), "--db", db, cwd=board.work, env=env)
+    assert out.returncode == 0, out.stderr
+    assert f"skipped (switched off in the web UI): {names[1]}" in out.stderr
+    status = crawl_status(redis.Redis.from_url(redis_url),
+                          CrawlKeys(redis_prefix, out.stdout.strip()))
+    assert [row["source"] for row in status["sources"]] == [names[0], names[2]]
