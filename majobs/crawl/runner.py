@@ -124,12 +124,14 @@ def _run(settings: dict[str, Any], sources: list[SourceConfig], db_url: str,
         crawler = process.create_crawler(spider_for(source))
         rows.append((crawler, SourceProgress(source.name, source.kind)))
         process.crawl(crawler, source=source)
-    # Scrapy leaves the root logger at NOTSET and filters in its handler, so each DEBUG
-    # record (one per request, one per item) is built and offered to every crawler's
+    # Scrapy sets its loggers to DEBUG and filters in its handler, so each DEBUG record
+    # (one per request, one per item) is built and offered to every crawler's
     # ErrorCollector. Drop them at the source; ERROR and up still reach the collectors.
-    level, root_level = logging.getLevelNamesMapping().get(
-        str(settings["LOG_LEVEL"]).upper(), 0), logging.root.level
-    logging.root.setLevel(min(level, logging.ERROR))
+    level = logging.getLevelNamesMapping().get(str(settings["LOG_LEVEL"]).upper(), 0)
+    loggers = [logging.root, logging.getLogger("scrapy")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(min(level, logging.ERROR))
     if on_progress is not None:
         from twisted.internet import task
 
@@ -144,7 +146,8 @@ def _run(settings: dict[str, Any], sources: list[SourceConfig], db_url: str,
         process.start()
     finally:
         shutdown_pool()  # the reactor's shutdown did it already, unless start() failed
-        logging.root.setLevel(root_level)
+        for logger, before in zip(loggers, levels, strict=True):
+            logger.setLevel(before)
     _expire_past_deadlines(db_url)
     for crawler, row in rows:
         _snapshot(crawler, row)
