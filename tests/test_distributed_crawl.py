@@ -139,11 +139,30 @@ def served_board(postings: int, work: Path, seed: int = 11) -> Iterator[Board]:
         yield Board(server, work, sources)
 
 
-def local_crawl(board: Board, db: str) -> Snapshot:
-    out = majobs("crawl", "--sources", str(board.sources), "--db", db, "-q", cwd=board.work,
-                 env=cli_env())
-    assert out.returncode in (0, 1), out.stderr[-3000:]
-    return Snapshot.of(db, board.work)
+class LocalCrawl:
+    """A local crawl of the board for reference: started at once, so it runs while the
+    distributed one does; waited for when first needed."""
+
+    def __init__(self, board: Board, db: str) -> None:
+        self.db, self.work = db, board.work
+        self.log = board.work / f"local-crawl-{len(list(board.work.glob('local-*')))}.log"
+        with self.log.open("w") as log:  # a file: a pipe nobody reads can block the child
+            self.proc = subprocess.Popen(
+                majobs_cmd("crawl", "--sources", str(board.sources), "--db", db, "-q"),
+                cwd=board.work, env=cli_env(), stdout=subprocess.DEVNULL, stderr=log)
+        self._snapshot: Snapshot | None = None
+
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:
+            self.proc.wait(timeout=900)
+            assert self.proc.returncode in (0, 1), self.log.read_text()[-3000:]
+            self._snapshot = Snapshot.of(self.db, self.work)
+        return self._snapshot
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def seed(board: Board, db: str, env: dict[str, str]) -> str:
@@ -190,21 +209,24 @@ def work_keys_left(server: redis.Redis, prefix: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def small_board(tmp_path_factory, new_database) -> Iterator[tuple[Board, Snapshot]]:
+def small_board(tmp_path_factory, new_database) -> Iterator[tuple[Board, LocalCrawl]]:
     with served_board(120, tmp_path_factory.mktemp("small")) as board:
-        yield board, local_crawl(board, new_database("postgresql"))
+        local = LocalCrawl(board, new_database("postgresql"))
+        yield board, local
+        local.stop()
 
 
 def test_queue_then_one_worker_equals_a_local_crawl(small_board, new_database, redis_url,
                                                     redis_prefix) -> None:
-    board, reference = small_board
+    board, local = small_board
     db, env = new_database("postgresql"), cli_env(redis_url, redis_prefix)
     crawl_id = seed(board, db, env)
     server = redis.Redis.from_url(redis_url)
     keys = CrawlKeys(redis_prefix, crawl_id)
     queued = crawl_status(server, keys)
     assert queued["status"] == "running"
-    assert [r["source"] for r in queued["sources"]] == list(reference.outcomes)
+    assert [r["source"] for r in queued["sources"]] == [
+        s.name for s in load_sources(board.sources)]
     engine = make_engine(db)
     assert close_dead_runs(engine) == 0, "the seeding process is gone, its runs are not dead"
     with session_factory(engine)() as session:
@@ -220,7 +242,7 @@ def test_queue_then_one_worker_equals_a_local_crawl(small_board, new_database, r
     assert shown.returncode == 0 and f"crawl {crawl_id}: running" in shown.stdout
 
     assert not finish([start_worker(board, crawl_id, db, env)])
-    assert differences(Snapshot.of(db, board.work), reference) == []
+    assert differences(Snapshot.of(db, board.work), local.snapshot()) == []
     done = crawl_status(server, keys)
     assert done["status"] == "finished" and done["workers_alive"] == []
     assert work_keys_left(server, redis_prefix) == []
@@ -233,7 +255,7 @@ def test_wait_for_a_serving_worker_on_sqlite(small_board, new_database, redis_ur
                                              redis_prefix) -> None:
     """``crawl --distributed --wait`` waits and reports like a local crawl; ``worker``
     (no --crawl) finds the crawl, runs it in a child and, told so, exits when idle."""
-    board, reference = small_board
+    board, local = small_board
     db, env = new_database("sqlite"), cli_env(redis_url, redis_prefix)
     server = redis.Redis.from_url(redis_url)
     crawl = subprocess.Popen(majobs_cmd("crawl", "--distributed", "--wait", "--sources",
@@ -249,6 +271,7 @@ def test_wait_for_a_serving_worker_on_sqlite(small_board, new_database, redis_ur
                               stderr=subprocess.PIPE, text=True)
     assert not finish([worker])
     out, err = crawl.communicate(timeout=120)
+    reference = local.snapshot()
     expected_code = 0 if set(reference.outcomes.values()) == {"success"} else 1
     assert crawl.returncode == expected_code, err[-2000:]
     assert out.splitlines()[0].strip() and "crawl summary" in out

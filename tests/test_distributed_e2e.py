@@ -12,12 +12,12 @@ import pytest
 import redis
 from test_distributed_crawl import (
     Board,
+    LocalCrawl,
     Snapshot,
     cli_env,
     differences,
     finish,
     kill,
-    local_crawl,
     seed,
     served_board,
     start_worker,
@@ -34,11 +34,17 @@ LEASE_TIMEOUT = "5"  # seconds: short, so the killed worker's requests come back
 
 
 @pytest.fixture(scope="module")
-def big_board(tmp_path_factory, new_database) -> Iterator[tuple[Board, Snapshot]]:
+def big_board(tmp_path_factory, new_database) -> Iterator[tuple[Board, LocalCrawl]]:
     with served_board(POSTINGS, tmp_path_factory.mktemp("big")) as board:
-        reference = local_crawl(board, new_database("postgresql"))
-        assert len(reference.rows) > POSTINGS * 0.9, "the local crawl found the board"
-        yield board, reference
+        local = LocalCrawl(board, new_database("postgresql"))
+        yield board, local
+        local.stop()
+
+
+def reference_of(local: LocalCrawl) -> Snapshot:
+    reference = local.snapshot()
+    assert len(reference.rows) > POSTINGS * 0.9, "the local crawl found the board"
+    return reference
 
 
 def progress(server: redis.Redis, keys: CrawlKeys, names: list[str],
@@ -57,18 +63,18 @@ def progress(server: redis.Redis, keys: CrawlKeys, names: list[str],
 
 def test_three_workers_store_every_posting_once(big_board, new_database, redis_url,
                                                 redis_prefix) -> None:
-    board, reference = big_board
+    board, local = big_board
     db, env = new_database("postgresql"), cli_env(redis_url, redis_prefix)
     crawl_id = seed(board, db, env)
     assert not finish([start_worker(board, crawl_id, db, env) for _ in range(3)])
     status = crawl_status(redis.Redis.from_url(redis_url), CrawlKeys(redis_prefix, crawl_id))
     assert status["status"] == "finished" and len(status["workers"]) == 3
-    assert differences(Snapshot.of(db, board.work), reference) == []
+    assert differences(Snapshot.of(db, board.work), reference_of(local)) == []
 
 
 def test_a_killed_worker_loses_nothing(big_board, new_database, redis_url,
                                        redis_prefix) -> None:
-    board, reference = big_board
+    board, local = big_board
     db, env = new_database("postgresql"), cli_env(redis_url, redis_prefix)
     crawl_id = seed(board, db, env)
     server, keys = redis.Redis.from_url(redis_url), CrawlKeys(redis_prefix, crawl_id)
@@ -91,4 +97,4 @@ def test_a_killed_worker_loses_nothing(big_board, new_database, redis_url,
     status = crawl_status(server, keys)
     assert status["status"] == "finished"
     assert status["requeued"] >= held, "the dead worker's requests went back to the queue"
-    assert differences(Snapshot.of(db, board.work), reference) == []
+    assert differences(Snapshot.of(db, board.work), reference_of(local)) == []
