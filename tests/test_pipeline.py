@@ -300,3 +300,28 @@ def test_a_stuck_stage_drops_its_item_and_the_rest_run_in_process(fresh_pool: No
     assert rest == run_stages(crawler_with(0), copy.deepcopy(items[1:]))
     assert crawler.stats.get_value("majobs/dropped/stage_timeout") == 1
     assert "ran over 0 s" in crawler.stats.get_value("majobs/pipeline/pool_stopped")
+
+
+def test_an_item_that_cannot_be_pickled_is_cleaned_in_process(fresh_pool: None) -> None:
+    # A spider left an object in a raw field that cannot cross to a worker.
+    odd = [raw_item(1, remote_raw=lambda: True), raw_item(2)]
+    inline = run_stages(crawler_with(0), copy.deepcopy(odd))
+    pooled = run_stages(crawler_with(1), copy.deepcopy(odd))
+    pool = workers.active_pool()
+    assert pool is not None and pool.broken is None
+    assert pooled == inline and all(isinstance(i, JobPostingItem) for i in pooled)
+
+
+def test_no_worker_can_start_stages_run_in_process(
+        fresh_pool: None, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def no_processes(*args: Any, **kwargs: Any) -> workers.StageWorkers:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(workers, "StageWorkers", no_processes)
+    items = varied_items()
+    with caplog.at_level(logging.ERROR, logger="majobs.crawl.workers"):
+        pooled = run_stages(crawler_with(1), copy.deepcopy(items))
+    assert pooled == run_stages(crawler_with(0), copy.deepcopy(items))
+    assert workers.active_pool() is None
+    assert len([r for r in caplog.records if "could not start" in r.getMessage()]) == 1

@@ -21,6 +21,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -64,6 +65,10 @@ def run_inline(stage: str, item: JobPostingItem) -> JobPostingItem:
     return run_stage(stage, item)
 
 
+def _run_pickled(stage: str, payload: bytes) -> JobPostingItem:
+    return run_inline(stage, pickle.loads(payload))
+
+
 def _start_worker() -> None:
     # Ctrl-C reaches the whole process group: the crawl's process decides, not the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -87,14 +92,25 @@ class StageWorkers:
         # state, no threads copied by fork).
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(
             "spawn"), initializer=_start_worker)
-        self.started = [self._pool.submit(_ready) for _ in range(workers)]
+        try:
+            self.started = [self._pool.submit(_ready) for _ in range(workers)]
+        except OSError:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
     async def run(self, stage: str, item: JobPostingItem) -> JobPostingItem:
         """``stage`` applied to ``item``, in a worker while the pool works."""
         if self.broken is not None:
             return run_inline(stage, item)
         try:
-            future = asyncio.wrap_future(self._pool.submit(run_inline, stage, item))
+            # Pickled here, not in the executor's feeder thread: an item that cannot travel
+            # (a spider left an odd object in a raw field) fails now, and is done in-process.
+            payload = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # pickle raises several types (PicklingError, TypeError, ...)
+            logger.debug("item of %s cleaned in-process: %s", item.source, exc)
+            return run_inline(stage, item)
+        try:
+            future = asyncio.wrap_future(self._pool.submit(_run_pickled, stage, payload))
             return await asyncio.wait_for(future, self.timeout)
         except BrokenProcessPool as exc:
             self.stop(f"a worker process died ({exc or type(exc).__name__})")
@@ -126,13 +142,21 @@ class StageWorkers:
 
 
 _POOL: StageWorkers | None = None
+_UNAVAILABLE: str | None = None   # why no pool could start in this process
 
 
-def shared_pool(workers: int, timeout: float = DEFAULT_TIMEOUT) -> StageWorkers:
-    """This process's pool (created by the first caller; later calls share it)."""
-    global _POOL
-    if _POOL is None:
-        _POOL = StageWorkers(workers, timeout)
+def shared_pool(workers: int, timeout: float = DEFAULT_TIMEOUT) -> StageWorkers | None:
+    """This process's pool (created by the first caller; later calls share it); None when
+    no worker process can start (the stages then run in-process)."""
+    global _POOL, _UNAVAILABLE
+    if _POOL is None and _UNAVAILABLE is None:
+        try:
+            _POOL = StageWorkers(workers, timeout)
+        except OSError as exc:  # out of processes, file descriptors, memory
+            _UNAVAILABLE = str(exc)
+            logger.error("pipeline workers could not start (%s); the stages run in the "
+                         "crawl's process", exc)
+            return None
         _shutdown_with_reactor()
     return _POOL
 
@@ -143,8 +167,8 @@ def active_pool() -> StageWorkers | None:
 
 def shutdown_pool() -> None:
     """Stop this process's pool, if any (idempotent; a later crawl starts a new one)."""
-    global _POOL
-    pool, _POOL = _POOL, None
+    global _POOL, _UNAVAILABLE
+    pool, _POOL, _UNAVAILABLE = _POOL, None, None
     if pool is not None:
         pool.shutdown()
 
