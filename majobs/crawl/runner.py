@@ -42,6 +42,12 @@ ProgressFn = Callable[[list[SourceProgress]], None]
 def build_settings(db_url: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
     settings = crawl_settings((config or {}).get("crawl"))
     settings["ITEM_PIPELINES"] = dict(ITEM_PIPELINES)
+    # Downloads wait while the pipeline's workers are far behind, and a page's parsed tree
+    # goes once its callback is done: the crawl's memory stays bounded.
+    settings.setdefault("DOWNLOADER_MIDDLEWARES", {})
+    settings["DOWNLOADER_MIDDLEWARES"]["majobs.crawl.workers.PipelineBackpressure"] = 5
+    settings.setdefault("SPIDER_MIDDLEWARES", {})
+    settings["SPIDER_MIDDLEWARES"]["majobs.crawl.release.ReleaseParsedResponses"] = 1
     settings.setdefault("EXTENSIONS", {})
     settings["EXTENSIONS"]["majobs.crawl.errorlog.ErrorCollector"] = 0
     settings["MAJOBS_DATABASE_URL"] = db_url
